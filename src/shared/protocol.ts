@@ -5,7 +5,9 @@
  * Delivery: the webview posts `ready` once its listener is installed (and again after every reload). The host
  * answers every `ready` with `init`, which carries the whole history from the host's store, and sends `append`
  * deltas only after that. Every host message has a `seq` that grows by one per message for the panel; the webview
- * drops any message whose seq is not above the last one it applied, and an `init` replaces everything.
+ * drops any message whose seq is not above the last one it applied, and an `init` replaces everything. The host
+ * assigns a seq only to messages it posts, so a seq above last + 1 means a message was lost; the webview then posts
+ * `ready` again to get a fresh `init`.
  */
 import type { EpochRecord, GrokTimes } from './metrics';
 import type { RunState } from './run';
@@ -16,6 +18,8 @@ export interface PanelRunInfo {
   title: string;
   runDir: string;
   state: RunState;
+  /** Reason the run stopped or failed, absent while running and when finished. */
+  reason?: string;
   epochs: number;
   /** One-line description of the main settings for the heading, e.g. "w0 = 10, wd = 3e-5 coupled". */
   subtitle: string;
@@ -28,7 +32,9 @@ export interface PanelViewSettings {
 export type HostToWebview =
   | { type: 'init'; seq: number; run: PanelRunInfo; records: EpochRecord[]; times: GrokTimes; settings: PanelViewSettings }
   | { type: 'append'; seq: number; runId: string; records: EpochRecord[]; times: GrokTimes }
-  | { type: 'status'; seq: number; runId: string; state: RunState; reason?: string };
+  | { type: 'status'; seq: number; runId: string; state: RunState; reason?: string }
+  /** View settings the user changed in another panel; the host stores them and sends them to every open panel. */
+  | { type: 'settings'; seq: number; settings: PanelViewSettings };
 
 export type WebviewToHost =
   | { type: 'ready' }

@@ -1,0 +1,92 @@
+// Entry of the live panel webview: renders what the host sends and reports each draw back.
+import './main.css';
+import type { HostToWebview, WebviewPersistedState } from '../shared/protocol';
+import { ChartsView } from './chartsView';
+import { Header } from './header';
+import { LogXToggle } from './logXToggle';
+import { RunStore } from './runStore';
+import { readPalette, watchTheme } from './theme';
+import { vscode } from './vscodeApi';
+
+/** Log x is the default because the grokking plateau is only visible on a log epoch axis. */
+const DEFAULT_LOG_X = true;
+
+function reportError(error: unknown): void {
+  const message = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
+  vscode.postMessage({ type: 'error', message });
+}
+
+function start(): void {
+  const saved = vscode.getState();
+  const store = new RunStore({ logX: saved?.logX ?? DEFAULT_LOG_X });
+  const app = document.getElementById('app') ?? document.body;
+  const header = new Header(app);
+  const main = document.createElement('main');
+  main.className = 'charts';
+  app.append(main);
+
+  const persist = (): void => {
+    if (store.run === undefined) return;
+    const state: WebviewPersistedState = { runId: store.run.runId, runDir: store.run.runDir, logX: store.settings.logX };
+    vscode.setState(state);
+  };
+
+  const charts = new ChartsView(main, readPalette(), store.settings.logX, (points) => {
+    if (store.run === undefined) return;
+    document.body.dataset.state = 'rendered';
+    vscode.postMessage({ type: 'rendered', runId: store.run.runId, points, lastSeq: store.seq });
+  });
+
+  const toggle = new LogXToggle(header.toolbar, store.settings.logX, (logX) => {
+    store.settings = { ...store.settings, logX };
+    charts.reset(store.records, store.times, logX);
+    persist();
+    vscode.postMessage({ type: 'setLogX', logX });
+  });
+
+  watchTheme(() => charts.applyTheme(readPalette()));
+
+  window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+    try {
+      const result = store.apply(event.data);
+      switch (result.kind) {
+        case 'reset':
+          toggle.checked = store.settings.logX;
+          charts.reset(store.records, store.times, store.settings.logX);
+          persist();
+          break;
+        case 'append':
+          charts.append(result.added, store.times);
+          break;
+        case 'settings':
+          toggle.checked = store.settings.logX;
+          charts.reset(store.records, store.times, store.settings.logX);
+          persist();
+          break;
+        case 'gap':
+          vscode.postMessage({ type: 'ready' });
+          break;
+        case 'status':
+        case 'ignored':
+          break;
+        default: {
+          const unknown: never = result;
+          throw new Error(`unknown apply result ${JSON.stringify(unknown)}`);
+        }
+      }
+      if (store.run !== undefined) header.update(store.run, store.records[store.records.length - 1], store.times);
+    } catch (error) {
+      reportError(error);
+    }
+  });
+  window.addEventListener('error', (event) => reportError(event.error ?? event.message));
+
+  // Posted last: the host sends nothing before `ready`, and the listener above is now in place.
+  vscode.postMessage({ type: 'ready' });
+}
+
+try {
+  start();
+} catch (error) {
+  reportError(error);
+}
