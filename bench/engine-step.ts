@@ -5,15 +5,11 @@
 // Run: npx tsx bench/engine-step.ts [epochs, default 3]
 import { TypeScriptKernels } from '../src/engine/kernels/typescript';
 import { ModularAdditionTrainer } from '../src/engine/train/trainer';
+import { defaultConfig } from '../src/shared/config/defaults';
 import type { GrokConfig } from '../src/shared/config/types';
 
 const epochs = Number(process.argv[2] ?? 3);
-const config: GrokConfig = {
-  task: 'modular-addition', p: 113, trainFraction: 0.7, hiddenLayers: [512], activation: 'relu', init: 'xavier-normal',
-  w0: 10, optimizer: 'adam', learningRate: 5e-3, weightDecay: 3e-5, weightDecayMode: 'coupled', beta1: 0.9, beta2: 0.999,
-  epsilon: 1e-8, batchSize: 64, batchOrder: 'fixed', epochs, seed: 0, dataSeed: 0, initSeed: 0, orderSeed: 0,
-  checkpoints: { everyEpochUntil: 500, thenEvery: 10 }, lossPrecision: 'float64', grokThreshold: { mode: 'relative', margin: 0.05 },
-};
+const config: GrokConfig = defaultConfig({ w0: 10, epochs });
 
 const trainer = new ModularAdditionTrainer(config, new TypeScriptKernels());
 const stepsPerEpoch = Math.ceil(8938 / config.batchSize);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfigText } from '../../src/shared/config/load';
 import { buildConfigJsonSchema } from '../../src/shared/config/jsonSchema';
+import { defaultConfig } from '../../src/shared/config/defaults';
 
 const fixedSeed = () => 1234;
 
@@ -96,6 +97,36 @@ describe('config loading', () => {
   it('rejects an empty file and a non-mapping', () => {
     assert.match(loadConfigText('', 'yaml').diagnostics[0].message, /empty/);
     assert.match(loadConfigText('- 1\n- 2\n', 'yaml').diagnostics[0].message, /mapping/);
+  });
+});
+
+describe('task defaults', () => {
+  it('gives Ising the paper settings', () => {
+    const r = loadConfigText('task: ising\nseed: 0\ncheckpoints:\n  thenEvery: 100\n', 'yaml', fixedSeed);
+    assert.deepEqual(r.diagnostics, []);
+    const c = r.config!;
+    assert.equal(c.learningRate, 1e-4);
+    assert.equal(c.weightDecay, 0.1);
+    assert.equal(c.batchSize, 300);
+    assert.equal(c.epochs, 100000);
+    assert.equal(c.init, 'pytorch-default');
+    assert.deepEqual(c.hiddenLayers, [100]);
+    assert.deepEqual(c.convChannels, [2, 4]);
+    assert.deepEqual(c.checkpoints, { everyEpochUntil: 0, thenEvery: 100 });
+    assert.deepEqual(c, { ...defaultConfig({ task: 'ising' }), checkpoints: { everyEpochUntil: 0, thenEvery: 100 } });
+  });
+
+  it('warns about a field of another task', () => {
+    const r = loadConfigText('seed: 0\nlattice: 8\n', 'yaml', fixedSeed);
+    assert.ok(r.config);
+    assert.match(r.diagnostics[0].message, /lattice applies to task "ising" only/);
+  });
+
+  it('orders resolved keys canonically', () => {
+    const a = loadConfigText('w0: 2\nseed: 1\np: 7\n', 'yaml', fixedSeed).config!;
+    const b = loadConfigText('p: 7\nseed: 1\nw0: 2\n', 'yaml', fixedSeed).config!;
+    assert.equal(JSON.stringify(a), JSON.stringify(b));
+    assert.deepEqual(a, defaultConfig({ w0: 2, seed: 1, p: 7 }));
   });
 });
 

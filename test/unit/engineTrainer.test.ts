@@ -5,6 +5,7 @@ import { mlpParameterCount } from '../../src/engine/model/mlp';
 import { Evaluator, type Classifier } from '../../src/engine/train/evaluate';
 import { checkpointDue } from '../../src/engine/train/schedule';
 import { ModularAdditionTrainer, type TrainerHooks, type TrainingState } from '../../src/engine/train/trainer';
+import { defaultConfig } from '../../src/shared/config/defaults';
 import type { GrokConfig } from '../../src/shared/config/types';
 import type { EpochRecord } from '../../src/shared/metrics';
 
@@ -12,14 +13,7 @@ const kernels = new TypeScriptKernels();
 
 /** Builds the modular-addition settings of Manning-Coe et al. 2025 (arXiv 2502.01739), with overrides. */
 function config(overrides: Partial<GrokConfig> = {}): GrokConfig {
-  const seed = overrides.seed ?? 0;
-  return {
-    task: 'modular-addition', p: 113, trainFraction: 0.7, hiddenLayers: [512], activation: 'relu', init: 'xavier-normal',
-    w0: 1, optimizer: 'adam', learningRate: 5e-3, weightDecay: 3e-5, weightDecayMode: 'coupled', beta1: 0.9, beta2: 0.999,
-    epsilon: 1e-8, batchSize: 64, batchOrder: 'fixed', epochs: 3, seed, dataSeed: seed, initSeed: seed, orderSeed: seed,
-    checkpoints: { everyEpochUntil: 500, thenEvery: 10 }, lossPrecision: 'float64', grokThreshold: { mode: 'relative', margin: 0.05 },
-    ...overrides,
-  };
+  return defaultConfig({ w0: 1, epochs: 3, ...overrides });
 }
 
 const small = (overrides: Partial<GrokConfig> = {}): GrokConfig => config({ p: 23, hiddenLayers: [32], batchSize: 16, ...overrides });

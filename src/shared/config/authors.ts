@@ -1,4 +1,4 @@
-import { isSeq, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 
 /**
  * Reads the YAML configs released with the paper's code (keys such as `train_type`, `weight_multiplier`,
@@ -31,9 +31,6 @@ const KNOWN_UNUSED: Record<string, string> = {
   fisher_seed_end: 'Fisher-information analysis is not available yet',
   fisher_bs: 'Fisher-information analysis is not available yet',
   save_interval: 'checkpoints follow the `checkpoints` schedule (every epoch up to 500, then every 10)',
-  train_size: 'the modular-addition split size comes from train_fraction',
-  test_size: 'the modular-addition split size comes from train_fraction',
-  conv_channels: 'only used by the Ising network',
   archi: 'the network follows from train_type',
   cluster_arg: 'cluster settings do not apply',
   desc: 'a description only',
@@ -75,6 +72,13 @@ export function translateAuthorsConfig(entries: Map<string, Entry>): { entries: 
       case 'activation':
         out.set('activation', retag(entry, typeof v === 'string' ? v.toLowerCase() : v));
         break;
+      case 'train_size':
+      case 'test_size':
+      case 'conv_channels':
+        // Ising settings; the authors' modular-addition configs carry them too, unused.
+        if (entries.get('train_type')?.value === 'Ising') out.set(key === 'train_size' ? 'trainSize' : key === 'test_size' ? 'testSize' : 'convChannels', entry);
+        else warn(key, `${key} is not used: it applies to the Ising task only.`);
+        break;
       case 'dropout_prob':
         if (v !== 0) error(key, `dropout_prob = ${JSON.stringify(v)} is not supported: the networks here have no dropout; set it to 0.`);
         break;
@@ -103,6 +107,5 @@ export function translateAuthorsConfig(entries: Map<string, Entry>): { entries: 
   }
   // The authors' data loader never reshuffles the training set.
   if (!out.has('batchOrder')) out.set('batchOrder', { ...(entries.values().next().value as Entry), value: 'fixed' });
-  void isSeq;
   return { entries: out, notes };
 }

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import { CONFIG_FIELDS, DERIVED_SEED_KEYS, findField, type FieldSpec } from './fields';
-import type { GrokConfig } from './types';
+import { CONFIG_FIELDS, defaultFor, DERIVED_SEED_KEYS, findField, type FieldSpec } from './fields';
+import type { GrokConfig, TaskName } from './types';
 import { translateAuthorsConfig, looksLikeAuthorsConfig } from './authors';
 
 /** Zero-based position in the config text. */
@@ -110,10 +110,20 @@ export function loadConfigText(text: string, syntax: ConfigSyntax, drawSeed: () 
     const checked = checkValue(spec, [key], entry.value, entry.node, rangeOf, diagnostics);
     if (checked !== undefined) out[key] = checked;
   }
+  const task = (typeof out.task === 'string' ? out.task : 'modular-addition') as TaskName;
   for (const spec of CONFIG_FIELDS) {
-    if (out[spec.key] === undefined && spec.default !== undefined && !native.has(spec.key)) {
-      out[spec.key] = structuredClone(spec.default);
+    const fallback = defaultFor(spec, task);
+    if (out[spec.key] === undefined && fallback !== undefined && !native.has(spec.key)) {
+      out[spec.key] = structuredClone(fallback);
       defaulted.push(spec.key);
+    } else if (spec.kind === 'object' && native.has(spec.key) && out[spec.key] !== undefined && spec.taskDefaults && task in spec.taskDefaults) {
+      // A partly given object takes its missing sub-keys from the task's default, not the general one.
+      const given = native.get(spec.key)!.node;
+      const keys = isMap(given) ? given.items.map((p) => String(isScalar(p.key) ? p.key.value : p.key)) : [];
+      out[spec.key] = { ...(fallback as object), ...Object.fromEntries(keys.map((k) => [k, (out[spec.key] as Record<string, unknown>)[k]])) };
+    }
+    if (spec.task && spec.task !== task && native.has(spec.key)) {
+      diagnostics.push({ severity: 'warning', message: `${spec.key} applies to task "${spec.task}" only and is ignored for task "${task}".`, path: [spec.key], range: rangeOf(native.get(spec.key)!.keyNode) });
     }
   }
   let seedDrawn = false;
@@ -123,12 +133,11 @@ export function loadConfigText(text: string, syntax: ConfigSyntax, drawSeed: () 
   }
   for (const key of DERIVED_SEED_KEYS) if (out[key] === undefined && !native.has(key)) out[key] = out.seed;
 
-  if (out.task === 'ising') {
-    const node = native.get('task');
-    diagnostics.push({ severity: 'error', message: 'task "ising" is not available in this version. Use task: modular-addition.', path: ['task'], range: rangeOf(node?.node) });
-  }
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
-  return { config: hasErrors ? undefined : (out as unknown as GrokConfig), diagnostics, dialect, defaulted, seedDrawn };
+  // Canonical key order, so that the stored config reads the same whatever order the file used.
+  const ordered: Record<string, unknown> = {};
+  for (const spec of CONFIG_FIELDS) if (out[spec.key] !== undefined) ordered[spec.key] = out[spec.key];
+  return { config: hasErrors ? undefined : (ordered as unknown as GrokConfig), diagnostics, dialect, defaulted, seedDrawn };
 }
 
 function nodeValue(node: YamlNode): unknown {

@@ -48,6 +48,18 @@ export interface GrokConfig {
   initSeed: number;
   orderSeed: number;
   checkpoints: CheckpointSchedule;
+  /** Ising only: lattice side L of the L×L periodic lattice. */
+  lattice: number;
+  /** Ising only: heat-bath sweeps (L² random-site updates each) from a random start to each snapshot. */
+  sweeps: number;
+  /** Ising only: number of temperatures, evenly spaced over [T_c − 1, T_c + 1]. */
+  temperatureCount: number;
+  samplesPerTemperature: number;
+  /** Ising only: snapshots drawn by the data seed for training and for testing. */
+  trainSize: number;
+  testSize: number;
+  /** Ising only: output channels of the two 3×3 convolutions. */
+  convChannels: number[];
   lossPrecision: LossPrecision;
   grokThreshold: { mode: GrokThresholdMode; margin: number };
 }
