@@ -30,7 +30,7 @@ export interface StartRequest {
   epochs?: number;
 }
 
-/** How long a stop request may take before the worker is terminated; an epoch of the paper's runs takes about a second. */
+/** How long a stop request may take before the worker is terminated; an epoch of the modular-addition preset takes 1–2 s with the TypeScript kernels. */
 const STOP_GRACE_MS = 15_000;
 /** Epoch records are handed to panels at most this often, so a fast run does not flood the host and the webview. */
 const FLUSH_MS = 200;

@@ -3,7 +3,7 @@
  * discriminated union on `type`; both sides switch over it exhaustively.
  *
  * Delivery: the webview posts `ready` once its listener is installed (and again after every reload). The host
- * answers every `ready` with `init`, which carries the whole history from the host's store, and sends `append`
+ * replies to every `ready` with `init`, which carries the whole history from the host's store, and sends `append`
  * deltas only after that. Every host message has a `seq` that grows by one per message for the panel; the webview
  * drops any message whose seq is not above the last one it applied, and an `init` replaces everything. The host
  * assigns a seq only to messages it posts, so a seq above last + 1 means a message was lost; the webview then posts
@@ -49,7 +49,7 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
   return type === 'ready' || type === 'rendered' || type === 'setLogX' || type === 'error';
 }
 
-/** State the webview keeps with `setState`, so a hidden-and-restored panel redraws before the host answers. */
+/** State the webview keeps with `setState`: the run to reopen after a window reload and the log-x choice. */
 export interface WebviewPersistedState {
   runId: string;
   /** The run folder, which the host uses to reopen the panel after a window reload. */

@@ -5,7 +5,7 @@ export type RunState = 'running' | 'finished' | 'stopped' | 'failed';
 /** Contents of a run folder's `status.json`, rewritten atomically at each change. */
 export interface RunStatus {
   state: RunState;
-  /** Why the run stopped or failed; absent while running and when finished. */
+  /** Reason for a stop or failure; absent while running and when finished. */
   reason?: string;
   /** Last epoch whose record is in `metrics.jsonl`. */
   epoch: number;

@@ -20,7 +20,7 @@ export interface TrainingRequest {
   config?: GrokConfig;
   configPath?: string;
   seedDrawn?: boolean;
-  /** For a new run: the folder that holds run folders. */
+  /** For a new run: the parent folder of the run folder. */
   runsRoot?: string;
   /** Continue this run folder from its last checkpoint instead of starting a new one. */
   resumeDir?: string;

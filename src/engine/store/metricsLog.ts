@@ -3,7 +3,7 @@ import type { EpochRecord } from '../../shared/metrics';
 
 /**
  * Reading and appending a run's `metrics.jsonl`. A trainer killed mid-append leaves a torn last line, and a
- * later append can be glued onto such a fragment; the reader keeps every intact record and counts the rest.
+ * later append can be glued onto such a fragment. The reader keeps every intact record and counts the rest.
  */
 export interface MetricsReadResult {
   records: EpochRecord[];

@@ -60,7 +60,7 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Reads `status.json`. A run that says it is running but whose trainer process on this machine is gone is
+ * Reads `status.json`. A run whose status is running but whose trainer process on this machine is gone is
  * reported as stopped, with the reason, so it can be resumed. `isLiveHere` lets the caller exclude trainers it
  * runs itself in this process (a worker thread shares the process id of its host).
  */

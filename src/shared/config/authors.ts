@@ -1,7 +1,7 @@
 import type { Node as YamlNode } from 'yaml';
 
 /**
- * Reads the YAML configs released with the paper's code (keys such as `train_type`, `weight_multiplier`,
+ * Reads the YAML configs of the code released with arXiv 2502.01739 (grokking_vs_learning) (keys such as `train_type`, `weight_multiplier`,
  * `hiddenlayers_input`, `bs`) by renaming their keys to this product's keys. Keys the product does not use are
  * reported as warnings, and settings it cannot reproduce (MSE loss, dropout, other optimisers) as errors.
  */
@@ -22,7 +22,7 @@ const RENAMED: Record<string, string> = {
   epochs: 'epochs',
 };
 
-/** Keys whose meaning the product reproduces differently; they are read for what they say and otherwise ignored. */
+/** Keys that the product reproduces in another way, with the reason shown in their warning. */
 const KNOWN_UNUSED: Record<string, string> = {
   data_seed_end: 'seed ranges run their first seed until sweeps exist',
   sgd_seed_end: 'seed ranges run their first seed until sweeps exist',

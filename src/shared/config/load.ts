@@ -21,7 +21,7 @@ export interface ConfigLoadResult {
   /** Present when there are no errors. */
   config?: GrokConfig;
   diagnostics: ConfigDiagnostic[];
-  /** `authors` for the YAML keys of the paper's released code (`train_type`, `weight_multiplier`, …). */
+  /** `authors` for the YAML keys of the code released with arXiv 2502.01739 (`train_type`, `weight_multiplier`, …). */
   dialect: 'native' | 'authors';
   /** Keys that took their default value. */
   defaulted: string[];

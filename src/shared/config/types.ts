@@ -1,6 +1,6 @@
 /**
- * The resolved run configuration: every field has a value. Config files may omit fields; the loader fills
- * them from `DEFAULT_CONFIG` and records which values were defaulted.
+ * The resolved run configuration: every field has a value. Config files may omit fields, and the loader
+ * fills them from the defaults in `fields.ts` and records which values were defaulted.
  */
 export type TaskName = 'modular-addition' | 'ising';
 export type Activation = 'relu';
@@ -8,7 +8,7 @@ export type InitName = 'xavier-normal' | 'pytorch-default';
 export type OptimizerName = 'adam';
 /** `coupled`: L2 added to the gradient before the Adam moments (PyTorch `Adam(weight_decay=…)`). `decoupled`: AdamW. */
 export type WeightDecayMode = 'coupled' | 'decoupled';
-/** `fixed`: the split order is used every epoch, as the paper's code does. `reshuffle`: a new order each epoch. */
+/** `fixed`: the split order is used every epoch, as the code released with arXiv 2502.01739 does. `reshuffle`: a new order each epoch. */
 export type BatchOrder = 'fixed' | 'reshuffle';
 export type LossPrecision = 'float64' | 'float32';
 /** `relative`: accuracy >= (1 - margin) * max. `absolute`: accuracy >= max - margin. */
