@@ -78,7 +78,11 @@ export class RunManager implements vscode.Disposable {
     const job: WorkerJob = { ...request, stopFlag: stopBuffer };
     const worker = new Worker(this.workerPath, { workerData: job, name: 'grokking-trainer' });
     const began = Date.now();
-    if (this.live.size === 0) this.delay.enable();
+    if (this.live.size === 0) {
+      // A re-enabled histogram counts the time it was disabled as one long delay, so it starts afresh.
+      this.delay.enable();
+      this.delay.reset();
+    }
 
     return new Promise<RecordFeed>((resolve, reject) => {
       let run: LiveRun | undefined;
