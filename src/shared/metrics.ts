@@ -25,7 +25,7 @@ export const METRIC_KEYS = ['trainLoss', 'trainAccuracy', 'testLoss', 'testAccur
 export interface GrokThreshold { mode: 'relative' | 'absolute'; margin: number }
 
 export interface GrokTimes {
-  /** First epoch whose train accuracy is within the margin of the maximum train accuracy; null before any epoch. */
+  /** First epoch whose train accuracy is within the margin of the maximum train accuracy; null until it improves on epoch 0. */
   tTrain: number | null;
   tTest: number | null;
   /** tTest − tTrain. */
@@ -34,13 +34,17 @@ export interface GrokTimes {
   grokked: boolean | null;
 }
 
+/**
+ * Returns the first epoch whose accuracy reaches the bar below the maximum so far, or null while that is the
+ * first record: a network that has not yet improved on its initial parameters has not learned anything to time.
+ */
 function firstWithin(records: readonly EpochRecord[], pick: (r: EpochRecord) => number, threshold: GrokThreshold): number | null {
-  if (records.length === 0) return null;
+  if (records.length < 2) return null;
   let max = -Infinity;
   for (const r of records) max = Math.max(max, pick(r));
   const bar = threshold.mode === 'relative' ? (1 - threshold.margin) * max : max - threshold.margin;
-  for (const r of records) if (pick(r) >= bar) return r.epoch;
-  return null;
+  const index = records.findIndex((r) => pick(r) >= bar);
+  return index > 0 ? records[index].epoch : null;
 }
 
 /** Computes t_train, t_test and t_grok from the records so far; they can move while a run is still improving. */
