@@ -37,6 +37,13 @@ const builds = [
   exists('bench/main.ts') && { ...node, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
 ].filter(Boolean);
 
+// The WebAssembly kernels are compiled first; the bundles load dist/kernels.wasm at run time.
+if (exists('src/engine/kernels/wasm/index.ts')) {
+  const { spawnSync } = await import('node:child_process');
+  const wasm = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-wasm.mjs')], { stdio: 'inherit' });
+  if (wasm.status !== 0) process.exit(wasm.status ?? 1);
+}
+
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { loadKernels } from '../../src/engine/kernels/index';
+import { loadKernels, loadKernelsFrom } from '../../src/engine/kernels/index';
 import { FLOAT32_MIN_NORMAL, TypeScriptKernels } from '../../src/engine/kernels/typescript';
 import { Rng } from '../../src/engine/rng';
 
@@ -298,8 +298,18 @@ describe('Adam step', () => {
 });
 
 describe('loadKernels', () => {
-  it('returns the TypeScript kernels', async () => {
-    assert.equal((await loadKernels()).name, 'typescript');
+  it('returns the set asked for', async () => {
     assert.equal((await loadKernels('typescript')).name, 'typescript');
+    assert.equal((await loadKernels('wasm')).name, 'wasm-simd');
+    assert.equal((await loadKernels()).name, 'wasm-simd');
+  });
+
+  it('falls back to TypeScript without the module', async () => {
+    const lines: string[] = [];
+    const kernels = await loadKernelsFrom(['/nonexistent/kernels.wasm'], 'auto', (line) => lines.push(line));
+    assert.equal(kernels.name, 'typescript');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /kernels\.wasm not found/);
+    await assert.rejects(loadKernelsFrom(['/nonexistent/kernels.wasm'], 'wasm'), /not found/);
   });
 });

@@ -1,13 +1,15 @@
+import type { KernelPreference } from '../kernels';
+
 /** Parsed command line of `grokking-inspector`. */
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'train'; config: string; epochs?: number; out?: string; json: boolean; kernels: 'auto' | 'typescript' }
-  | { kind: 'resume'; runDir: string; epochs?: number; json: boolean; kernels: 'auto' | 'typescript' };
+  | { kind: 'train'; config: string; epochs?: number; out?: string; json: boolean; kernels: KernelPreference }
+  | { kind: 'resume'; runDir: string; epochs?: number; json: boolean; kernels: KernelPreference };
 
 export const USAGE = `Usage:
-  grokking-inspector train CONFIG [--epochs N] [--out DIR] [--json] [--kernels auto|typescript]
-  grokking-inspector resume RUN_DIR [--epochs N] [--json] [--kernels auto|typescript]
+  grokking-inspector train CONFIG [--epochs N] [--out DIR] [--json] [--kernels auto|wasm|typescript]
+  grokking-inspector resume RUN_DIR [--epochs N] [--json] [--kernels auto|wasm|typescript]
 
 Trains a *.grok.yaml / *.grok.json config headless and writes a run folder that the
 Grokking Inspector extension opens.
@@ -16,7 +18,7 @@ Options:
   --epochs N     train until epoch N instead of the config's "epochs"
   --out DIR      folder that receives the run folder (default: runs/ beside the config)
   --json         print the summary as one JSON object on the last line of standard output
-  --kernels K    numeric kernels: auto (fastest available, default) or typescript
+  --kernels K    numeric kernels: auto (WebAssembly SIMD when it loads, default), wasm or typescript
   -h, --help     show this help
   --version      print the version`;
 
@@ -31,7 +33,7 @@ export function parseArgs(argv: readonly string[]): CliCommand {
   let epochs: number | undefined;
   let out: string | undefined;
   let json = false;
-  let kernels: 'auto' | 'typescript' = 'auto';
+  let kernels: KernelPreference = 'auto';
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = () => {
@@ -55,7 +57,7 @@ export function parseArgs(argv: readonly string[]): CliCommand {
         break;
       case '--kernels': {
         const v = value();
-        if (v !== 'auto' && v !== 'typescript') throw new UsageError(`--kernels ${v} is invalid: use auto or typescript.`);
+        if (v !== 'auto' && v !== 'wasm' && v !== 'typescript') throw new UsageError(`--kernels ${v} is invalid: use auto, wasm or typescript.`);
         kernels = v;
         break;
       }

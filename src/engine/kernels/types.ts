@@ -62,3 +62,39 @@ export interface Kernels {
   /** Σ x² over `length` entries, accumulated in float64. */
   sumSquares(x: FloatArray, length: number): number;
 }
+
+/**
+ * Convolution and pooling kernels of the Ising CNN, kept apart from `Kernels` so that a kernel set can offer them
+ * or not. Tensors are NCHW row-major: element (b, c, y, x) of a [batch, channels, height, width] tensor is at
+ * ((b·channels + c)·height + y)·width + x. Buffers come from the companion `Kernels` set's `alloc` (or are any
+ * arrays for the TypeScript set).
+ */
+export interface ConvKernels {
+  readonly name: string;
+
+  /**
+   * Y[b,o,y,x] = bias[o] + Σ_{i,dy,dx} W[o,i,dy,dx]·X[b,i,y+dy−1,x+dx−1]: a 3×3 convolution with stride 1 and
+   * zero padding 1, so Y has X's height and width. W is [outChannels, inChannels, 3, 3] as in torch.nn.Conv2d.
+   */
+  conv3x3Forward(
+    input: FloatArray, weight: FloatArray, bias: FloatArray, output: FloatArray,
+    batch: number, inChannels: number, outChannels: number, height: number, width: number,
+  ): void;
+  /**
+   * The backward pass of `conv3x3Forward` for the upstream gradient dY [batch, out, H, W]: adds to dWeight and
+   * dBias (callers zero them first) and overwrites dInput [batch, in, H, W] unless it is null.
+   */
+  conv3x3Backward(
+    input: FloatArray, weight: FloatArray, dOutput: FloatArray, dInput: FloatArray | null, dWeight: FloatArray, dBias: FloatArray,
+    batch: number, inChannels: number, outChannels: number, height: number, width: number,
+  ): void;
+
+  /**
+   * Y[b,c,y,x] = max of the 2×2 window X[b,c,2y..2y+1,2x..2x+1]: max-pooling with stride 2 on even H and W.
+   * Writes the index into `input` of each window's maximum to `argmax` (the first of equal maxima, in row-major
+   * window order).
+   */
+  maxPool2x2Forward(input: FloatArray, output: FloatArray, argmax: Int32Array, batch: number, channels: number, height: number, width: number): void;
+  /** Overwrites dInput [batch, channels, H, W] with dY routed to the recorded argmax positions, 0 elsewhere. */
+  maxPool2x2Backward(dOutput: FloatArray, argmax: Int32Array, dInput: FloatArray, batch: number, channels: number, height: number, width: number): void;
+}

@@ -2,8 +2,9 @@ import * as path from 'node:path';
 import type { GrokConfig } from '../../shared/config/types';
 import { grokTimes, type EpochRecord, type GrokTimes, type RunSummary } from '../../shared/metrics';
 import type { RunManifest, RunStatus } from '../../shared/run';
-import { loadKernels } from '../kernels';
-import { ModularAdditionTrainer } from '../train/trainer';
+import { loadKernels, type KernelPreference } from '../kernels';
+import { createTrainer, type CreateTrainerOptions } from '../train/create';
+import type { Trainer } from '../train/trainer';
 import { checkpointDue } from '../train/schedule';
 import { writeFileAtomic } from '../store/atomic';
 import { readResumeState, writeCheckpoint } from '../store/checkpoints';
@@ -26,7 +27,7 @@ export interface TrainingRequest {
   resumeDir?: string;
   /** Train until this epoch instead of the config's `epochs` (also when resuming). */
   epochs?: number;
-  kernels?: 'auto' | 'typescript';
+  kernels?: KernelPreference;
   onStart?(runDir: string, manifest: RunManifest, history: readonly EpochRecord[]): void;
   onEpoch?(record: EpochRecord, times: GrokTimes): void;
   shouldStop?(): boolean;
@@ -40,11 +41,12 @@ export interface TrainingOutcome {
 }
 
 export async function train(request: TrainingRequest): Promise<TrainingOutcome> {
-  const kernels = await loadKernels(request.kernels ?? 'auto');
+  const kernels = await loadKernels(request.kernels ?? 'auto', request.log);
   let runDir: string;
   let manifest: RunManifest;
   let history: EpochRecord[] = [];
-  let trainer: ModularAdditionTrainer;
+  let trainer: Trainer;
+  const dataOptions = datasetOptions(request);
 
   if (request.resumeDir) {
     runDir = path.resolve(request.resumeDir);
@@ -55,7 +57,7 @@ export async function train(request: TrainingRequest): Promise<TrainingOutcome> 
     manifest.kernels = kernels.name;
     const state = readResumeState(runDir);
     if (!state) throw new Error(`${runDir} has no checkpoint to resume from (checkpoints/resume.bin is missing).`);
-    trainer = new ModularAdditionTrainer(manifest.config, kernels);
+    trainer = await createTrainer(manifest.config, kernels, dataOptions);
     if (state.params.length !== trainer.parameterCount) {
       throw new Error(`The checkpoint in ${runDir} has ${state.params.length} parameters but its config builds ${trainer.parameterCount}.`);
     }
@@ -67,7 +69,7 @@ export async function train(request: TrainingRequest): Promise<TrainingOutcome> 
     if (!request.config || !request.runsRoot) throw new Error('A new run needs a config and a runs folder.');
     const config: GrokConfig = { ...request.config };
     if (request.epochs !== undefined) config.epochs = request.epochs;
-    trainer = new ModularAdditionTrainer(config, kernels);
+    trainer = await createTrainer(config, kernels, dataOptions);
     manifest = {
       config,
       configPath: request.configPath,
@@ -132,6 +134,23 @@ export async function train(request: TrainingRequest): Promise<TrainingOutcome> 
   const summary = summarize(records, config, runDir);
   writeFileAtomic(path.join(runDir, FILES.summary), JSON.stringify(summary, null, 2) + '\n');
   return { runDir, status, summary };
+}
+
+/** Seconds between two progress lines of Ising data generation, so the log stays readable. */
+const PROGRESS_LOG_SECONDS = 5;
+
+/** Passes dataset log lines to the request's log, with generation progress at most every few seconds. */
+function datasetOptions(request: TrainingRequest): CreateTrainerOptions {
+  let lastProgress = Date.now();
+  return {
+    log: request.log,
+    onProgress: (done, total) => {
+      const now = Date.now();
+      if (done >= total || now - lastProgress < PROGRESS_LOG_SECONDS * 1000) return;
+      lastProgress = now;
+      request.log?.(`Generating Ising data: ${done} of ${total} snapshots.`);
+    },
+  };
 }
 
 export function summarize(records: readonly EpochRecord[], config: GrokConfig, runDir: string): RunSummary {

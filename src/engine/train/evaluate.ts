@@ -39,22 +39,34 @@ export class Evaluator {
 
   /** Evaluates the first `count` examples of `inputs` [count, inputWidth] and `targets` [count]. */
   evaluate(inputs: Int32Array, targets: Int32Array, count: number, float64: boolean): Evaluation {
-    if (count < 1) throw new RangeError('cannot evaluate an empty data set');
     const width = this.classifier.inputWidth;
-    const classes = this.classifier.classes;
-    let lossSum = 0;
-    let correct = 0;
-    let collapsed = 0;
-    for (let start = 0; start < count; start += this.batchRows) {
-      const rows = Math.min(this.batchRows, count - start);
+    return evaluateInBatches(this.kernels, this.classifier.classes, count, this.batchRows, float64, (start, rows) => {
       for (let i = 0; i < rows * width; i++) this.index[i] = inputs[start * width + i];
       for (let i = 0; i < rows; i++) this.targets[i] = targets[start + i];
-      const logits = this.classifier.forward(this.index, rows);
-      const r = this.kernels.softmaxCrossEntropy(logits, this.targets, null, rows, classes, 1, float64);
-      lossSum += r.lossSum;
-      correct += r.correct;
-      collapsed += r.collapsed;
-    }
-    return { loss: lossSum / count, accuracy: correct / count, collapsedFraction: collapsed / count, count };
+      return { logits: this.classifier.forward(this.index, rows), targets: this.targets };
+    });
   }
+}
+
+/**
+ * Accumulates the softmax cross-entropy of `count` examples in batches of at most `batchRows`, in order.
+ * `forwardBatch(start, rows)` returns the logits [rows, classes] and targets [rows] of examples [start, start + rows).
+ */
+export function evaluateInBatches(
+  kernels: Kernels, classes: number, count: number, batchRows: number, float64: boolean,
+  forwardBatch: (start: number, rows: number) => { logits: FloatArray; targets: Int32Array },
+): Evaluation {
+  if (count < 1) throw new RangeError('cannot evaluate an empty data set');
+  let lossSum = 0;
+  let correct = 0;
+  let collapsed = 0;
+  for (let start = 0; start < count; start += batchRows) {
+    const rows = Math.min(batchRows, count - start);
+    const { logits, targets } = forwardBatch(start, rows);
+    const r = kernels.softmaxCrossEntropy(logits, targets, null, rows, classes, 1, float64);
+    lossSum += r.lossSum;
+    correct += r.correct;
+    collapsed += r.collapsed;
+  }
+  return { loss: lossSum / count, accuracy: correct / count, collapsedFraction: collapsed / count, count };
 }

@@ -1,0 +1,279 @@
+import { readFile } from 'node:fs/promises';
+import type { FloatArray, Kernels } from './types';
+
+/**
+ * The WebAssembly SIMD kernel set: src/engine/kernels/wasm/ compiled by scripts/build-wasm.mjs to
+ * dist/kernels.wasm, on a memory of its own.
+ *
+ * Memory rule: `alloc` hands out views by bump allocation and never frees. The memory is a shared
+ * WebAssembly.Memory, so growing it never detaches a view handed out earlier, because a SharedArrayBuffer is
+ * never detached. Old views keep their length and stay valid for the kernel set's lifetime.
+ * Because the views are shared, posting one to another thread shares it; post `view.slice()` to send a copy.
+ */
+
+/** WebAssembly page size in bytes. */
+const PAGE_BYTES = 65536;
+/** Must equal MAXIMUM_PAGES in scripts/build-wasm.mjs, because a shared memory import must match its declared maximum. */
+const MAXIMUM_PAGES = 32768;
+/** The first 16 pages (1 MiB) contain the module's static data and the small scratch areas. */
+const INITIAL_PAGES = 16;
+/** Allocations start at 16-byte boundaries so that v128 loads of a buffer's start are aligned. */
+const ALIGN = 16;
+
+/** The module's exports (src/engine/kernels/wasm/index.ts). Pointers are byte offsets; booleans are 0 or 1. */
+export interface KernelExports {
+  heapBase(): number;
+  matmulRows(a: number, b: number, c: number, m: number, k: number, n: number, i0: number, i1: number, accumulate: number): void;
+  matmulTransARows(a: number, b: number, c: number, m: number, k: number, n: number, i0: number, i1: number, accumulate: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+  gatherRows(weight: number, bias: number, index: number, width: number, y: number, rows: number, n: number): void;
+  scatterAddRows(dy: number, index: number, width: number, dWeight: number, rows: number, n: number): void;
+  addBias(y: number, bias: number, rows: number, n: number): void;
+  sumRows(dy: number, dBias: number, rows: number, n: number, accumulate: number): void;
+  relu(x: number, y: number, length: number): void;
+  reluBackward(y: number, dy: number, dx: number, length: number): void;
+  softmaxCrossEntropy(
+    logits: number, targets: number, dLogits: number, hasGrad: number, rows: number, classes: number,
+    gradScale: number, float64: number, exps: number, counts: number,
+  ): number;
+  adamStep(
+    param: number, grad: number, m: number, v: number, length: number,
+    stepSize: number, sqrtBias2: number, beta1: number, beta2: number, eps: number, coupledDecay: number, shrink: number,
+  ): void;
+  sumSquares(x: number, length: number): number;
+  exp64(x: number): number;
+  log64(x: number): number;
+  log1p64(x: number): number;
+}
+
+/** The parts of the WebAssembly JavaScript API used here; the project's TypeScript libraries declare none. */
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: unknown } }>;
+}
+const webAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+export interface KernelModule {
+  readonly exports: KernelExports;
+  readonly memory: WasmMemory;
+}
+
+/** Instantiates dist/kernels.wasm (or the module at `wasmPath`) on a new shared memory. */
+export async function instantiateKernelModule(wasmPath: string): Promise<KernelModule> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(wasmPath);
+  } catch (err) {
+    throw new Error(`Cannot read the WebAssembly kernels at ${wasmPath} (${(err as Error).message}); build them with \`node scripts/build-wasm.mjs\`.`);
+  }
+  const memory = new webAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+  const { instance } = await webAssembly.instantiate(bytes, { env: { memory } });
+  return { exports: instance.exports as KernelExports, memory };
+}
+
+/** Creates the 'wasm-simd' kernel set from the module at `wasmPath` (normally dist/kernels.wasm). */
+export async function createWasmKernels(wasmPath: string): Promise<Kernels> {
+  return new WasmKernels(await instantiateKernelModule(wasmPath));
+}
+
+const alignUp = (x: number) => Math.ceil(x / ALIGN) * ALIGN;
+
+class WasmKernels implements Kernels {
+  readonly name = 'wasm-simd';
+
+  private readonly wasm: KernelExports;
+  private readonly memory: WasmMemory;
+  /** Next free byte of the bump allocator. */
+  private top: number;
+  /** Every SharedArrayBuffer object that `memory.buffer` has returned; a new one appears after each grow. */
+  private readonly ownBuffers = new WeakSet<object>();
+
+  /** Two int32 results of softmaxCrossEntropy: correct and collapsed. */
+  private readonly counts: Int32Array;
+  /** Scratch for Bᵀ in matmulTransB and the float64 exponentials of softmaxCrossEntropy. */
+  private scratch = { offset: 0, bytes: 0 };
+  /** Copies of Int32Array arguments that do not live in this memory. */
+  private staging: { offset: number; view: Int32Array } = { offset: 0, view: new Int32Array(0) };
+
+  constructor(module: KernelModule) {
+    this.wasm = module.exports;
+    this.memory = module.memory;
+    this.top = alignUp(this.wasm.heapBase());
+    const countsOffset = this.reserve(2 * 4);
+    this.counts = new Int32Array(this.currentBuffer(), countsOffset, 2);
+  }
+
+  alloc(length: number): Float32Array {
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc length must be a non-negative integer, got ${length}`);
+    const offset = this.reserve(length * 4);
+    return new Float32Array(this.currentBuffer(), offset, length);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Matrix products
+
+  matmul(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate = false): void {
+    const pa = this.floats(a, m * k, 'a');
+    const pb = this.floats(b, k * n, 'b');
+    const pc = this.floats(c, m * n, 'c');
+    this.wasm.matmulRows(pa, pb, pc, m, k, n, 0, m, accumulate ? 1 : 0);
+  }
+
+  matmulTransB(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate = false): void {
+    const pa = this.floats(a, m * k, 'a');
+    const pb = this.floats(b, n * k, 'b');
+    const pc = this.floats(c, m * n, 'c');
+    const bt = this.scratchBytes(k * n * 4);
+    this.wasm.transpose(pb, bt, n, k);
+    this.wasm.matmulRows(pa, bt, pc, m, k, n, 0, m, accumulate ? 1 : 0);
+  }
+
+  matmulTransA(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate = false): void {
+    const pa = this.floats(a, k * m, 'a');
+    const pb = this.floats(b, k * n, 'b');
+    const pc = this.floats(c, m * n, 'c');
+    this.wasm.matmulTransARows(pa, pb, pc, m, k, n, 0, m, accumulate ? 1 : 0);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Many-hot input layer
+
+  gatherRows(weight: FloatArray, bias: FloatArray, index: Int32Array, width: number, y: FloatArray, rows: number, n: number): void {
+    const pw = this.floats(weight, 0, 'weight');
+    const pb = this.floats(bias, n, 'bias');
+    const py = this.floats(y, rows * n, 'y');
+    const pi = this.indices(index, rows * width, Math.floor(weight.length / n), 'index');
+    this.wasm.gatherRows(pw, pb, pi, width, py, rows, n);
+  }
+
+  scatterAddRows(dy: FloatArray, index: Int32Array, width: number, dWeight: FloatArray, rows: number, n: number): void {
+    const pd = this.floats(dy, rows * n, 'dy');
+    const pw = this.floats(dWeight, 0, 'dWeight');
+    const pi = this.indices(index, rows * width, Math.floor(dWeight.length / n), 'index');
+    this.wasm.scatterAddRows(pd, pi, width, pw, rows, n);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Bias and ReLU
+
+  addBias(y: FloatArray, bias: FloatArray, rows: number, n: number): void {
+    this.wasm.addBias(this.floats(y, rows * n, 'y'), this.floats(bias, n, 'bias'), rows, n);
+  }
+
+  sumRows(dy: FloatArray, dBias: FloatArray, rows: number, n: number, accumulate = false): void {
+    this.wasm.sumRows(this.floats(dy, rows * n, 'dy'), this.floats(dBias, n, 'dBias'), rows, n, accumulate ? 1 : 0);
+  }
+
+  relu(x: FloatArray, y: FloatArray, length: number): void {
+    this.wasm.relu(this.floats(x, length, 'x'), this.floats(y, length, 'y'), length);
+  }
+
+  reluBackward(y: FloatArray, dy: FloatArray, dx: FloatArray, length: number): void {
+    this.wasm.reluBackward(this.floats(y, length, 'y'), this.floats(dy, length, 'dy'), this.floats(dx, length, 'dx'), length);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Loss, optimiser, norms
+
+  softmaxCrossEntropy(
+    logits: FloatArray, targets: Int32Array, dLogits: FloatArray | null, rows: number, classes: number,
+    gradScale: number, float64: boolean,
+  ): { lossSum: number; correct: number; collapsed: number } {
+    const pl = this.floats(logits, rows * classes, 'logits');
+    const pd = dLogits === null ? 0 : this.floats(dLogits, rows * classes, 'dLogits');
+    const pt = this.indices(targets, rows, classes, 'targets');
+    const exps = this.scratchBytes(classes * 8);
+    const lossSum = this.wasm.softmaxCrossEntropy(pl, pt, pd, dLogits === null ? 0 : 1, rows, classes, gradScale, float64 ? 1 : 0, exps, this.counts.byteOffset);
+    return { lossSum, correct: this.counts[0], collapsed: this.counts[1] };
+  }
+
+  adamStep(
+    param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, length: number,
+    step: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, coupled: boolean,
+  ): void {
+    // The step-dependent scalars are computed here exactly as the TypeScript set computes them.
+    const stepSize = lr / (1 - Math.pow(beta1, step));
+    const sqrtBias2 = Math.sqrt(1 - Math.pow(beta2, step));
+    const coupledDecay = coupled ? weightDecay : 0;
+    const shrink = coupled ? 1 : 1 - lr * weightDecay;
+    this.wasm.adamStep(
+      this.floats(param, length, 'param'), this.floats(grad, length, 'grad'), this.floats(m, length, 'm'), this.floats(v, length, 'v'),
+      length, stepSize, sqrtBias2, beta1, beta2, eps, coupledDecay, shrink,
+    );
+  }
+
+  sumSquares(x: FloatArray, length: number): number {
+    return this.wasm.sumSquares(this.floats(x, length, 'x'), length);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Memory
+
+  /** Returns the byte offset of `x` after checking that it is a view of this memory with at least `needed` floats. */
+  private floats(x: FloatArray, needed: number, label: string): number {
+    if (!(x instanceof Float32Array)) {
+      throw new TypeError(`The wasm-simd kernels take Float32Array buffers only; ${label} is a ${x.constructor.name}. Use the TypeScript kernels for float64.`);
+    }
+    if (!this.ownBuffers.has(x.buffer)) {
+      throw new Error(`${label} is not a buffer of this kernel set; allocate it with the same kernel set's alloc().`);
+    }
+    if (x.length < needed) throw new RangeError(`${label} has ${x.length} floats but the call needs ${needed}.`);
+    return x.byteOffset;
+  }
+
+  /**
+   * Returns the byte offset of `count` int32 values of `x` inside this memory, copying them into the staging
+   * area when `x` lives elsewhere, after checking that each lies in [0, limit).
+   */
+  private indices(x: Int32Array, count: number, limit: number, label: string): number {
+    if (x.length < count) throw new RangeError(`${label} has ${x.length} entries but the call needs ${count}.`);
+    for (let i = 0; i < count; i++) {
+      const v = x[i];
+      if (v < 0 || v >= limit) throw new RangeError(`${label}[${i}] = ${v} is outside [0, ${limit}).`);
+    }
+    if (this.ownBuffers.has(x.buffer)) return x.byteOffset;
+    if (this.staging.view.length < count) {
+      const capacity = Math.max(count, 2 * this.staging.view.length);
+      const offset = this.reserve(capacity * 4);
+      this.staging = { offset, view: new Int32Array(this.currentBuffer(), offset, capacity) };
+    }
+    this.staging.view.set(count === x.length ? x : x.subarray(0, count));
+    return this.staging.offset;
+  }
+
+  /** Returns the offset of a scratch area of at least `bytes`; a larger request replaces the area for good. */
+  private scratchBytes(bytes: number): number {
+    if (this.scratch.bytes < bytes) {
+      const size = Math.max(bytes, 2 * this.scratch.bytes);
+      this.scratch = { offset: this.reserve(size), bytes: size };
+    }
+    return this.scratch.offset;
+  }
+
+  /** Bump-allocates `bytes` at a 16-byte boundary, growing the memory when needed; never freed. */
+  private reserve(bytes: number): number {
+    const offset = alignUp(this.top);
+    const end = offset + bytes;
+    if (end > MAXIMUM_PAGES * PAGE_BYTES) {
+      throw new RangeError(`The wasm-simd kernels cannot allocate ${bytes} bytes: their memory would exceed its maximum of ${MAXIMUM_PAGES * PAGE_BYTES} bytes.`);
+    }
+    const size = this.memory.buffer.byteLength;
+    if (end > size) {
+      // Grow by at least a quarter of the current size so that many small allocations cost few grows.
+      const pages = Math.max(Math.ceil((end - size) / PAGE_BYTES), Math.ceil(size / PAGE_BYTES / 4));
+      this.memory.grow(Math.min(pages, MAXIMUM_PAGES - size / PAGE_BYTES));
+    }
+    this.top = end;
+    return offset;
+  }
+
+  private currentBuffer(): ArrayBufferLike {
+    const buffer = this.memory.buffer;
+    this.ownBuffers.add(buffer);
+    return buffer;
+  }
+}
