@@ -31,6 +31,7 @@ const exists = (p) => fs.existsSync(path.join(root, p));
 const builds = [
   exists('src/extension/extension.ts') && { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   exists('src/engine/worker.ts') && { ...node, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/worker.js' },
+  exists('src/engine/data/ising/worker.ts') && { ...node, entryPoints: ['src/engine/data/ising/worker.ts'], outfile: 'dist/ising-worker.js' },
   exists('src/engine/cli/main.ts') && { ...node, entryPoints: ['src/engine/cli/main.ts'], outfile: 'dist/cli.js' },
   exists('src/webview/main.ts') && { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'es2022', plugins: [webviewBoundary] },
   exists('test/exthost/index.ts') && { ...node, entryPoints: ['test/exthost/index.ts'], outfile: 'dist/test/exthost.js', external: ['vscode'], logOverride: { 'require-resolve-not-external': 'silent' } },

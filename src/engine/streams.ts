@@ -6,3 +6,5 @@
 export const STREAM_SPLIT = 1;
 export const STREAM_INIT = 2;
 export const STREAM_ORDER = 3;
+/** Per-snapshot streams of the Ising generator: `deriveSeed(dataSeed, STREAM_ISING_SNAPSHOT, snapshotIndex)`. */
+export const STREAM_ISING_SNAPSHOT = 16;

@@ -3,7 +3,8 @@ import type { IsingDataset } from '../../src/engine/data/ising/dataset';
 import { generateSnapshotRange } from '../../src/engine/data/ising/generate';
 import { generateIsing, resolveIsingWorker } from '../../src/engine/data/ising/parallel';
 import type { IsingParams } from '../../src/engine/data/ising/params';
-import { defaultIsingParams, isingTemperatures, STREAM_ISING_SNAPSHOT } from '../../src/engine/data/ising/params';
+import { defaultIsingParams, isingTemperatures } from '../../src/engine/data/ising/params';
+import { STREAM_ISING_SNAPSHOT } from '../../src/engine/streams';
 import { CRITICAL_TEMPERATURE, latticeEnergy, latticeMagnetisation } from '../../src/engine/data/ising/physics';
 import { deriveSeed } from '../../src/engine/rng';
 

@@ -69,7 +69,7 @@ export const CONFIG_FIELDS: FieldSpec[] = [
     ] },
   { key: 'lattice', kind: 'integer', minimum: 2, maximum: 256, default: 16, task: 'ising',
     doc: 'Ising only: side L of the periodic L×L lattice. The paper uses 16.' },
-  { key: 'sweeps', kind: 'integer', minimum: 0, maximum: 100_000, default: 100, task: 'ising',
+  { key: 'sweeps', kind: 'integer', minimum: 0, maximum: 100_000, default: 200, task: 'ising',
     doc: 'Ising only: heat-bath sweeps (L² random-site Glauber updates each) from a random start to each snapshot. Finite on purpose: some ordered snapshots stay in stripe states.' },
   { key: 'temperatureCount', kind: 'integer', minimum: 1, maximum: 10_000, default: 50, task: 'ising',
     doc: 'Ising only: temperatures evenly spaced over [T_c − 1, T_c + 1].' },

@@ -1,7 +1,8 @@
 import { deriveSeed, Rng } from '../../rng';
 import { latticeEnergy, latticeMagnetisation, neighbourTable } from './physics';
 import type { IsingParams } from './params';
-import { checkIsingParams, snapshotCount, STREAM_ISING_SNAPSHOT } from './params';
+import { STREAM_ISING_SNAPSHOT } from '../../streams';
+import { checkIsingParams, snapshotCount } from './params';
 
 /**
  * Glauber heat-bath dynamics: each snapshot starts from independent uniform spins (T = ∞), receives sweeps·L²

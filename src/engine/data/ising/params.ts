@@ -46,12 +46,6 @@ export const DEFAULT_SWEEPS = 200;
  */
 export const ISING_GENERATOR_VERSION = 1;
 
-/**
- * Stream id of the per-snapshot random streams, `deriveSeed(dataSeed, STREAM_ISING_SNAPSHOT, snapshotIndex)`.
- * Fixed forever, because changing it changes every dataset. NOTE: it belongs in src/engine/streams.ts with the
- * other stream ids; 16 keeps clear of the ids 1–3 used there.
- */
-export const STREAM_ISING_SNAPSHOT = 16;
 
 /** Class of snapshots with T < T_c (the ordered phase of the infinite lattice); T > T_c is class 1. */
 export const LABEL_ORDERED = 0;
