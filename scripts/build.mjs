@@ -34,6 +34,7 @@ const builds = [
   exists('src/engine/data/ising/worker.ts') && { ...node, entryPoints: ['src/engine/data/ising/worker.ts'], outfile: 'dist/ising-worker.js' },
   exists('src/engine/cli/main.ts') && { ...node, entryPoints: ['src/engine/cli/main.ts'], outfile: 'dist/cli.js' },
   exists('src/webview/main.ts') && { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'es2022', plugins: [webviewBoundary] },
+  exists('src/webview/ising/main.ts') && { ...common, entryPoints: ['src/webview/ising/main.ts'], outfile: 'dist/webview/ising.js', platform: 'browser', format: 'iife', target: 'es2022', plugins: [webviewBoundary] },
   exists('test/exthost/index.ts') && { ...node, entryPoints: ['test/exthost/index.ts'], outfile: 'dist/test/exthost.js', external: ['vscode'], logOverride: { 'require-resolve-not-external': 'silent' } },
   exists('bench/main.ts') && { ...node, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
 ].filter(Boolean);
