@@ -266,6 +266,24 @@ async function phaseUi(page) {
   await runCommand(page, 'Grokking: Stop Run');
   await waitForStatus(runDir, 'stopped');
   lap(`run stopped: ${path.join(runDir, 'status.json')} has state "stopped"`);
+  results.push({ name: 'ui: panel beside the example config draws a growing run', state: 'passed' });
+
+  // A window reload destroys the webview; the panel serializer must bring it back from the run folder, with
+  // every epoch that metrics.jsonl holds.
+  const epochs = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).length;
+  await page.reload();
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
+  const restored = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await restored.locator('body[data-state="rendered"]').waitFor({ timeout: PANEL_TIMEOUT_MS });
+  let points = await readPoints(restored);
+  const restoreDeadline = Date.now() + PANEL_TIMEOUT_MS;
+  while (points !== epochs && Date.now() < restoreDeadline) {
+    await sleep(500);
+    points = await readPoints(restored);
+  }
+  lap(`after reload the panel shows ${points} points; metrics.jsonl has ${epochs} records`);
+  if (points !== epochs) throw new Error(`after a window reload the panel shows ${points} points, expected ${epochs}`);
+  results.push({ name: 'ui: panel comes back after a window reload', state: 'passed' });
 }
 
 const phases = { exthost: phaseExthost, ui: phaseUi };
@@ -278,7 +296,6 @@ for (const name of PHASES) {
   const before = results.length;
   try {
     await withBrowser(name, phase);
-    if (name === 'ui') results.push({ name: 'ui: panel beside the example config draws a growing run', state: 'passed' });
     const failedTests = results.slice(before).filter((test) => test.state === 'failed');
     if (failedTests.length > 0) console.log(`FAIL e2e ${name}: ${failedTests.length} test(s) failed: ${failedTests.map((t) => t.name).join('; ')}`);
     else console.log(`ok   e2e ${name}`);
