@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CONFIG_SELECTOR } from './configFiles';
+import { CONFIG_SELECTOR, isConfigDocument } from './configFiles';
 import type { RunManager } from './runManager';
 
 /** "Start Grokking Run" at the top of every config, and "Stop Run" / "Show Live Panel" while one of its runs trains. */
@@ -13,6 +13,7 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!isConfigDocument(doc)) return [];
     const top = new vscode.Range(0, 0, 0, 0);
     const lenses = [new vscode.CodeLens(top, { title: '$(play) Start Grokking Run', command: 'grokkingInspector.startRun', arguments: [doc.uri] })];
     const live = this.runs.liveFeeds().filter((f) => f.configPath === doc.uri.fsPath);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigLoadResult } from '../shared/config/load';
-import { CONFIG_GLOB, isConfigDocument, isConfigUri } from './configFiles';
+import { CONFIG_GLOB, isConfigDocument } from './configFiles';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { DiskFeeds } from './diskFeeds';
 import type { LivePanels } from './panel/livePanel';
@@ -39,8 +39,10 @@ async function pickConfig(): Promise<vscode.Uri | undefined> {
 export async function startRun(ctx: CommandContext, uri?: vscode.Uri, overrides: { epochs?: number } = {}): Promise<string | undefined> {
   const configUri = uri instanceof vscode.Uri ? uri : await pickConfig();
   if (!configUri) return undefined;
-  if (!isConfigUri(configUri)) throw new UserError(`${path.basename(configUri.fsPath)} is not a config file: its name must end in .grok.yaml or .grok.json.`);
   const doc = await vscode.workspace.openTextDocument(configUri);
+  if (!isConfigDocument(doc)) {
+    throw new UserError(`${path.basename(configUri.fsPath)} is not a config file: name it *.grok.yaml or *.grok.json, or give it the train_type key of the paper's released configs.`);
+  }
   // The run records the config as saved, so unsaved edits are saved first.
   if (doc.isDirty) await doc.save();
   const loaded = ctx.diagnostics.validateDocument(doc) as ConfigLoadResult;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CONFIG_FIELDS, findField, type FieldSpec } from '../shared/config/fields';
-import { CONFIG_SELECTOR } from './configFiles';
+import { CONFIG_SELECTOR, isConfigUri } from './configFiles';
 
 function fieldMarkdown(path: string[], spec: FieldSpec): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
@@ -39,6 +39,7 @@ export function keyPathAt(doc: vscode.TextDocument, line: number): string[] | un
 /** Hover docs for config keys, from the same field table that validates them. */
 export class ConfigHoverProvider implements vscode.HoverProvider {
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    if (!isConfigUri(doc.uri)) return undefined;
     const path = keyPathAt(doc, position.line);
     if (!path) return undefined;
     const keyRange = doc.getWordRangeAtPosition(position, /[A-Za-z_][A-Za-z0-9_]*/);
@@ -51,7 +52,8 @@ export class ConfigHoverProvider implements vscode.HoverProvider {
 /** Completion of top-level keys in YAML configs; JSON configs get theirs from the contributed schema. */
 export class ConfigCompletionProvider implements vscode.CompletionItemProvider {
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] | undefined {
-    if (/\.json$/i.test(doc.fileName)) return undefined;
+    // JSON configs get completion from the contributed schema; the released configs use other keys.
+    if (!isConfigUri(doc.uri) || /\.json$/i.test(doc.fileName)) return undefined;
     const before = doc.lineAt(position.line).text.slice(0, position.character);
     if (!/^[A-Za-z_]*$/.test(before)) return undefined;
     const present = new Set(doc.getText().split('\n').map((l) => /^([A-Za-z_][A-Za-z0-9_]*)\s*:/.exec(l)?.[1]).filter(Boolean));

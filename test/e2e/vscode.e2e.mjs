@@ -4,7 +4,9 @@
 //                    Each mocha test counts as one test; the suite writes them to $GROKKING_EXTHOST_RESULTS.
 //   phase "ui":      opens examples/mod-add-grokking.grok.yaml, runs "Grokking: Start Grokking Run" from the
 //                    palette, checks the live panel beside the config draws a growing number of points, saves a
-//                    screenshot and stops the run with "Grokking: Stop Run". Counts as one test.
+//                    screenshot and stops the run with "Grokking: Stop Run"; then reloads the window and
+//                    checks that the panel comes back with every epoch. Counts as two tests.
+//   phase "readme":  not a test; saves media/screenshot.png of a finished run (see phaseReadme).
 // Environment: VSCODE_URL, RUN_DIR, EXT_DIR, GROKKING_EXTHOST_RESULTS, CHROMIUM (default /usr/bin/chromium),
 // PHASES (default "exthost,ui").
 // Writes $RUN_DIR/e2e-results.json ({passed, failed, tests[]}), prints `N passed, N failed` last and exits 1 on
@@ -286,7 +288,35 @@ async function phaseUi(page) {
   results.push({ name: 'ui: panel comes back after a window reload', state: 'passed' });
 }
 
-const phases = { exthost: phaseExthost, ui: phaseUi };
+/**
+ * Not a test: opens the finished run folder $README_RUN beside its config with "Grokking: Show Live Panel" and
+ * saves media/screenshot.png for the README. Run with PHASES=readme README_RUN=<run folder>.
+ */
+async function phaseReadme(page) {
+  const source = requireEnv('README_RUN');
+  const workspace = path.join(RUN, 'ws-readme');
+  const configName = path.basename(EXAMPLE_CONFIG);
+  const runName = path.basename(source);
+  fs.mkdirSync(path.join(workspace, 'examples', 'runs'), { recursive: true });
+  fs.copyFileSync(path.join(EXT, EXAMPLE_CONFIG), path.join(workspace, EXAMPLE_CONFIG));
+  fs.cpSync(source, path.join(workspace, 'examples', 'runs', runName), { recursive: true, filter: (f) => !f.includes(`${path.sep}checkpoints`) });
+
+  await page.goto(workbenchUrl(workspace, [['extensionDevelopmentPath', remoteUri(EXT)]]));
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
+  await openFile(page, configName);
+  await runCommand(page, 'Grokking: Show Live Panel');
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: runName }).first();
+  await pick.waitFor({ timeout: 20_000 });
+  await pick.click();
+  const webview = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await webview.locator('body[data-state="rendered"]').waitFor({ timeout: PANEL_TIMEOUT_MS });
+  await sleep(1500);
+  const shot = path.join(EXT, 'media', 'screenshot.png');
+  await page.screenshot({ path: shot });
+  lap(`README screenshot: ${shot}`);
+}
+
+const phases = { exthost: phaseExthost, ui: phaseUi, readme: phaseReadme };
 for (const name of PHASES) {
   const phase = phases[name];
   if (!phase) {

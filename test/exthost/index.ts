@@ -5,6 +5,7 @@ import { mocha } from './setup';
 import './commands.test';
 import './diagnostics.test';
 import './runs.test';
+import './authorsConfig.test';
 
 /** One mocha test as the e2e driver counts it. */
 interface TestResult {
