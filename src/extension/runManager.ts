@@ -3,8 +3,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { makeStatus, readStatus, writeStatus } from '../engine/store/runFolder';
-import type { WorkerJob, WorkerMessage } from '../engine/workerProtocol';
-import type { GrokConfig } from '../shared/config/types';
+import type { RunRequest, WorkerJob, WorkerMessage } from '../engine/workerProtocol';
 import type { EpochRecord } from '../shared/metrics';
 import type { RunState } from '../shared/run';
 import { RecordFeed } from './runFeeds';
@@ -21,14 +20,6 @@ interface LiveRun {
   flushTimer?: NodeJS.Timeout;
 }
 
-export interface StartRequest {
-  config?: GrokConfig;
-  configPath?: string;
-  seedDrawn?: boolean;
-  runsRoot?: string;
-  resumeDir?: string;
-  epochs?: number;
-}
 
 /** How long a stop request may take before the worker is terminated; an epoch of the modular-addition preset takes 1–2 s with the TypeScript kernels. */
 const STOP_GRACE_MS = 15_000;
@@ -73,7 +64,7 @@ export class RunManager implements vscode.Disposable {
   }
 
   /** Starts a worker and resolves with the run's feed once the worker has created or reopened the run folder. */
-  start(request: StartRequest): Promise<RecordFeed> {
+  start(request: RunRequest): Promise<RecordFeed> {
     const stopBuffer = new SharedArrayBuffer(4);
     const job: WorkerJob = { ...request, stopFlag: stopBuffer };
     const worker = new Worker(this.workerPath, { workerData: job, name: 'grokking-trainer' });

@@ -38,9 +38,9 @@ function pointOf(context: ScriptableContext<'line'>): PlotPoint | undefined {
  * One chart.js line chart fed with epoch records. New records are pushed into the existing datasets and drawn
  * with `update('none')`, so a live run neither recreates the chart nor animates.
  */
-export class ChartPanel {
+export class ChartPanel<R extends { epoch: number } = EpochRecord> {
   readonly chart: LineChart;
-  private specs: SeriesSpec[] = [];
+  private specs: SeriesSpec<R>[] = [];
   private logX: boolean;
   /** Smallest positive value over all series, which sets the floor of a log y axis. */
   private smallest: number | null = null;
@@ -49,7 +49,7 @@ export class ChartPanel {
 
   constructor(
     readonly canvas: HTMLCanvasElement,
-    private readonly spec: ChartSpec,
+    private readonly spec: ChartSpec<R>,
     private palette: Palette,
     logX: boolean,
   ) {
@@ -87,7 +87,7 @@ export class ChartPanel {
   }
 
   /** Replaces all data, as after an `init` or a change of the x axis; keeps the chart object. */
-  reset(records: readonly EpochRecord[], logX: boolean): void {
+  reset(records: readonly R[], logX: boolean): void {
     this.logX = logX;
     this.specs = this.spec.series(records);
     this.smallest = this.spec.logY ? this.smallestOf(records, this.specs, null) : null;
@@ -97,7 +97,7 @@ export class ChartPanel {
   }
 
   /** Pushes new records into the existing datasets; adds datasets only for layers not seen before. */
-  append(records: readonly EpochRecord[]): void {
+  append(records: readonly R[]): void {
     if (records.length === 0) return;
     const specs = this.spec.series(records);
     for (let i = this.specs.length; i < specs.length; i++) {
@@ -151,7 +151,7 @@ export class ChartPanel {
     return this.spec.logY ? logFloor(this.smallest) : null;
   }
 
-  private smallestOf(records: readonly EpochRecord[], specs: readonly SeriesSpec[], start: number | null): number | null {
+  private smallestOf(records: readonly R[], specs: readonly SeriesSpec<R>[], start: number | null): number | null {
     let smallest = start;
     for (const series of specs) {
       smallest = minPositive(
@@ -178,7 +178,7 @@ export class ChartPanel {
     if (y !== undefined && this.spec.logY) y.min = this.hasFloorPoints ? (this.floor() ?? undefined) : undefined;
   }
 
-  private dataset(series: SeriesSpec, records: readonly EpochRecord[]): LineDataset {
+  private dataset(series: SeriesSpec<R>, records: readonly R[]): LineDataset {
     const floor = this.floor();
     const data: PlotPoint[] = [];
     for (const record of records) {

@@ -3,16 +3,17 @@ import { formatLoss } from './logAxis';
 import type { Palette } from './theme';
 
 /** One line of a chart: which record field it plots and how it looks. */
-export interface SeriesSpec {
+export interface SeriesSpec<R = EpochRecord> {
   label: string;
-  pick(record: EpochRecord): number | undefined;
+  pick(record: R): number | undefined;
   color(palette: Palette): string;
   /** Train series are dashed and test series solid, so a run's pair shares one hue. */
   dashed: boolean;
   width: number;
 }
 
-export interface ChartSpec {
+/** One chart of records `R` against epoch; the live panel plots `EpochRecord`s. */
+export interface ChartSpec<R = EpochRecord> {
   id: string;
   title: string;
   yTitle: string;
@@ -21,7 +22,7 @@ export interface ChartSpec {
   yMin?: number;
   yMax?: number;
   /** The series to draw for the records so far; the layer count of a run is known from its first record. */
-  series(records: readonly EpochRecord[]): SeriesSpec[];
+  series(records: readonly R[]): SeriesSpec<R>[];
   formatValue(value: number): string;
 }
 

@@ -1,6 +1,6 @@
 import type { EpochRecord, GrokTimes } from '../shared/metrics';
 import { ChartPanel } from './chartPanel';
-import { CHART_SPECS } from './chartSpecs';
+import type { ChartSpec } from './chartSpecs';
 import type { EpochMarker } from './markers';
 import type { Palette } from './theme';
 
@@ -10,16 +10,20 @@ import type { Palette } from './theme';
  */
 const HOVER_HOLD_MS = 1000;
 
-function markersOf(times: GrokTimes, palette: Palette): EpochMarker[] {
+/** Returns the t_train and t_test markers known so far. */
+export function markersOf(times: GrokTimes, palette: Palette): EpochMarker[] {
   const markers: EpochMarker[] = [];
   if (times.tTrain !== null) markers.push({ epoch: times.tTrain, label: `t_train = ${times.tTrain}`, color: palette.trainMarker });
   if (times.tTest !== null) markers.push({ epoch: times.tTest, label: `t_test = ${times.tTest}`, color: palette.testMarker });
   return markers;
 }
 
-/** The three charts of a run. Draws are held while the pointer is over a chart; `onDrawn` runs after each draw. */
-export class ChartsView {
-  private readonly panels: ChartPanel[];
+/**
+ * A grid of epoch charts of one run, one per spec. Draws are held while the pointer is over a chart; `onDrawn`
+ * runs after each draw.
+ */
+export class ChartsView<R extends { epoch: number } = EpochRecord> {
+  private readonly panels: ChartPanel<R>[];
   private palette: Palette;
   private times: GrokTimes = { tTrain: null, tTest: null, tGrok: null, grokked: null };
   private pointerInside = false;
@@ -28,12 +32,13 @@ export class ChartsView {
 
   constructor(
     parent: HTMLElement,
+    specs: readonly ChartSpec<R>[],
     palette: Palette,
     logX: boolean,
     private readonly onDrawn: (points: number) => void,
   ) {
     this.palette = palette;
-    this.panels = CHART_SPECS.map((spec) => {
+    this.panels = specs.map((spec) => {
       const figure = document.createElement('section');
       figure.className = 'chart';
       const heading = document.createElement('h2');
@@ -52,7 +57,7 @@ export class ChartsView {
         this.pointerInside = false;
         if (this.heldSince !== undefined) this.draw();
       });
-      return new ChartPanel(canvas, spec, palette, logX);
+      return new ChartPanel<R>(canvas, spec, palette, logX);
     });
   }
 
@@ -60,14 +65,20 @@ export class ChartsView {
     return this.panels[0].points;
   }
 
-  reset(records: readonly EpochRecord[], times: GrokTimes, logX: boolean): void {
+  reset(records: readonly R[], times: GrokTimes, logX: boolean): void {
     for (const panel of this.panels) panel.reset(records, logX);
     this.setTimes(times);
     this.draw();
   }
 
-  append(records: readonly EpochRecord[], times: GrokTimes): void {
+  append(records: readonly R[], times: GrokTimes): void {
     for (const panel of this.panels) panel.append(records);
+    this.setTimes(times);
+    this.requestDraw();
+  }
+
+  /** Moves the t_train and t_test markers without new records. */
+  setGrokTimes(times: GrokTimes): void {
     this.setTimes(times);
     this.requestDraw();
   }

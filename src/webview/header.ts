@@ -41,12 +41,13 @@ export class Header {
     this.title.textContent = 'Waiting for the run…';
   }
 
-  update(run: PanelRunInfo, last: EpochRecord | undefined, times: GrokTimes): void {
+  /** Shows the run's title, settings and state, and `summary` as the line beside the toolbar. */
+  update(run: PanelRunInfo, summary: string): void {
     this.title.textContent = run.title;
     this.subtitle.textContent = run.subtitle;
     this.state.textContent = run.reason === undefined || run.reason === '' ? run.state : `${run.state}: ${run.reason}`;
     this.state.dataset.state = run.state;
-    this.summary.textContent = summaryText(run, last, times);
+    this.summary.textContent = summary;
     document.title = run.title;
   }
 }

@@ -1,15 +1,18 @@
 // Entry of the live panel webview: renders what the host sends and reports each draw back.
 import './main.css';
-import type { HostToWebview, WebviewPersistedState } from '../shared/protocol';
+import type { HostToWebview, WebviewPersistedState, WebviewToHost } from '../shared/protocol';
+import { CHART_SPECS } from './chartSpecs';
 import { ChartsView } from './chartsView';
-import { Header } from './header';
+import { Header, summaryText } from './header';
 import { LogXToggle } from './logXToggle';
 import { RunStore } from './runStore';
 import { readPalette, watchTheme } from './theme';
-import { vscode } from './vscodeApi';
+import { webviewApi } from './vscodeApi';
 
 /** Log x is the default because the grokking plateau is only visible on a log epoch axis. */
 const DEFAULT_LOG_X = true;
+
+const vscode = webviewApi<WebviewToHost, WebviewPersistedState>();
 
 function reportError(error: unknown): void {
   const message = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
@@ -31,7 +34,7 @@ function start(): void {
     vscode.setState(state);
   };
 
-  const charts = new ChartsView(main, readPalette(), store.settings.logX, (points) => {
+  const charts = new ChartsView(main, CHART_SPECS, readPalette(), store.settings.logX, (points) => {
     if (store.run === undefined) return;
     document.body.dataset.state = 'rendered';
     vscode.postMessage({ type: 'rendered', runId: store.run.runId, points, lastSeq: store.seq });
@@ -74,7 +77,7 @@ function start(): void {
           throw new Error(`unknown apply result ${JSON.stringify(unknown)}`);
         }
       }
-      if (store.run !== undefined) header.update(store.run, store.records[store.records.length - 1], store.times);
+      if (store.run !== undefined) header.update(store.run, summaryText(store.run, store.records[store.records.length - 1], store.times));
     } catch (error) {
       reportError(error);
     }

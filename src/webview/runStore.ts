@@ -1,5 +1,6 @@
 import type { EpochRecord, GrokTimes } from '../shared/metrics';
 import type { HostToWebview, PanelRunInfo, PanelViewSettings } from '../shared/protocol';
+import { SeqGate } from './seqGate';
 
 /** Change made by applying one host message, so the view redraws only what it must. */
 export type ApplyResult =
@@ -20,35 +21,29 @@ export class RunStore {
   records: EpochRecord[] = [];
   times: GrokTimes = NO_TIMES;
   settings: PanelViewSettings;
-  private lastSeq = 0;
-  /** Set after a gap until the next `init`, so one lost message requests one resync only. */
-  private awaitingInit = false;
+  private readonly gate = new SeqGate();
 
   constructor(settings: PanelViewSettings) {
     this.settings = settings;
   }
 
   get seq(): number {
-    return this.lastSeq;
+    return this.gate.seq;
   }
 
   apply(message: HostToWebview): ApplyResult {
-    if (message.seq <= this.lastSeq) return { kind: 'ignored' };
+    const verdict = this.gate.admit(message);
+    if (verdict === 'ignored') return { kind: 'ignored' };
+    if (verdict === 'gap') return { kind: 'gap' };
     if (message.type === 'init') {
-      this.lastSeq = message.seq;
-      this.awaitingInit = false;
       this.run = message.run;
       this.records = [...message.records];
       this.times = message.times;
       this.settings = message.settings;
       return { kind: 'reset' };
     }
-    if (this.awaitingInit) return { kind: 'ignored' };
-    if (message.seq !== this.lastSeq + 1 || this.run === undefined) {
-      this.awaitingInit = true;
-      return { kind: 'gap' };
-    }
-    this.lastSeq = message.seq;
+    // Unreachable, because the gate reports a gap for every message before the first init; narrows the type.
+    if (this.run === undefined) return { kind: 'gap' };
     switch (message.type) {
       case 'append':
         return this.append(message.runId, message.records, message.times);

@@ -1,13 +1,19 @@
-import type { WebviewPersistedState, WebviewToHost } from '../shared/protocol';
-
-/** The part of the object `acquireVsCodeApi()` returns that the panel uses. */
-export interface VsCodeApi {
-  postMessage(message: WebviewToHost): void;
-  getState(): WebviewPersistedState | undefined;
-  setState(state: WebviewPersistedState): void;
+/** The part of the object `acquireVsCodeApi()` returns that the panels use, typed by each panel's contract. */
+export interface VsCodeApi<Outgoing, State> {
+  postMessage(message: Outgoing): void;
+  getState(): State | undefined;
+  setState(state: State): void;
 }
 
-declare function acquireVsCodeApi(): VsCodeApi;
+declare function acquireVsCodeApi(): VsCodeApi<unknown, unknown>;
 
-/** Returns the webview API; VS Code allows one call per document, so this module calls it once. */
-export const vscode: VsCodeApi = acquireVsCodeApi();
+let api: VsCodeApi<unknown, unknown> | undefined;
+
+/**
+ * Returns the webview API. VS Code allows one `acquireVsCodeApi()` call per document, so the first call here
+ * stores it. The type arguments only name the panel's message contract and saved state, and are not checked.
+ */
+export function webviewApi<Outgoing, State>(): VsCodeApi<Outgoing, State> {
+  api ??= acquireVsCodeApi();
+  return api as VsCodeApi<Outgoing, State>;
+}

@@ -40,7 +40,7 @@ function checkGradient(x: FloatArray, analytic: FloatArray, loss: () => number, 
   }
 }
 
-/** The convolution written out from its definition, with explicit bounds checks for the zero padding. */
+/** Computes the convolution from its definition, with explicit bounds checks for the zero padding. */
 function referenceConv(
   input: FloatArray, weight: FloatArray, bias: FloatArray,
   batch: number, inC: number, outC: number, height: number, width: number,

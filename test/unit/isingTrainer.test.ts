@@ -18,7 +18,7 @@ import type { EpochRecord } from '../../src/shared/metrics';
 const kernels = new TypeScriptKernels();
 
 /**
- * A tiny Ising task: L = 8, 4 temperatures × 30 snapshots after 10 sweeps, 60 training and 40 test snapshots,
+ * Builds a tiny Ising config: L = 8, 4 temperatures × 30 snapshots after 10 sweeps, 60 training and 40 test snapshots,
  * full batch, no weight decay, lr 1e-3.
  */
 function config(overrides: Partial<GrokConfig> = {}): GrokConfig {
@@ -55,7 +55,7 @@ function withoutTime(records: EpochRecord[]): Omit<EpochRecord, 'elapsedSeconds'
 describe('IsingTrainer', () => {
   let cacheDir: string;
   const datasets = new Map<number, IsingDataset>();
-  /** The dataset of data seed `seed`, generated once into the temporary cache. */
+  /** Returns the dataset of data seed `seed`, generating it once into the temporary cache. */
   const dataset = async (seed = 0): Promise<IsingDataset> => {
     let found = datasets.get(seed);
     if (!found) {
@@ -133,7 +133,8 @@ describe('IsingTrainer', () => {
     assert.deepEqual(Array.from(inputs.subarray(64, 128)), Array.from(data.spins.subarray(split.train[1] * 64, split.train[1] * 64 + 64)));
     assert.equal(labels[1], data.label[split.train[1]]);
     // Temperatures below T_c are class 0 (ordered); the 4 temperatures split evenly, so both classes occur.
-    assert.ok(labels.includes(0) && labels.includes(1));
+    assert.ok(labels.includes(0));
+    assert.ok(labels.includes(1));
   });
 
   describe('seeds', () => {

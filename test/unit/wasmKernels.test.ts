@@ -1,15 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Rng } from '../../src/engine/rng';
 import type { Kernels } from '../../src/engine/kernels/types';
 import { TypeScriptKernels } from '../../src/engine/kernels/typescript';
 import { createWasmKernels, instantiateKernelModule, type KernelExports } from '../../src/engine/kernels/wasmKernels';
-
-const root = path.resolve(__dirname, '../..');
-const wasmPath = path.join(root, 'dist/kernels.wasm');
-const sourceDir = path.join(root, 'src/engine/kernels/wasm');
+import { ensureWasmBuilt, wasmPath } from './wasmBuild';
 
 /** Unit roundoff of float32, 2⁻²⁴. */
 const U32 = 2 ** -24;
@@ -17,25 +11,6 @@ const U32 = 2 ** -24;
 const MIN_NORMAL = 2 ** -126;
 /** Sizes off the 4-lane and 8-column tile widths, plus the modular-addition model's 64, 113 and 512-ish shapes. */
 const SIZES = [1, 3, 7, 17, 64, 113, 130];
-
-function compilerInstalled(): boolean {
-  try {
-    require.resolve('assemblyscript/package.json', { paths: [root] });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Builds dist/kernels.wasm when it is missing or older than a source file; returns a reason when it cannot. */
-function ensureWasmBuilt(): string | undefined {
-  const built = fs.existsSync(wasmPath) ? fs.statSync(wasmPath).mtimeMs : -Infinity;
-  const newest = Math.max(...fs.readdirSync(sourceDir).map((f) => fs.statSync(path.join(sourceDir, f)).mtimeMs));
-  if (built >= newest) return undefined;
-  if (!compilerInstalled()) return 'dist/kernels.wasm is missing or stale and the assemblyscript compiler is not installed (npm install)';
-  execFileSync(process.execPath, [path.join(root, 'scripts/build-wasm.mjs')], { cwd: root, stdio: 'pipe' });
-  return undefined;
-}
 
 function randomFill(rng: Rng, x: Float32Array, scale = 1): Float32Array {
   for (let i = 0; i < x.length; i++) x[i] = (2 * rng.uniform() - 1) * scale;

@@ -50,9 +50,10 @@ export async function loadKernelsFrom(candidates: string[], preference: KernelPr
 }
 
 /**
- * Returns the convolution and pooling kernels of the Ising CNN. Only the TypeScript set exists, and it works on
- * buffers from any `Kernels` set's `alloc`.
+ * Returns the convolution and pooling kernels of the Ising CNN for buffers from `kernels.alloc`: the set's own
+ * (`kernels.conv`, the WebAssembly set on the same memory) when it has one, else the TypeScript set, which takes
+ * Float32Array and Float64Array buffers from anywhere.
  */
-export async function loadConvKernels(): Promise<ConvKernels> {
-  return new TypeScriptConvKernels();
+export function loadConvKernels(kernels: Kernels): ConvKernels {
+  return kernels.conv ?? new TypeScriptConvKernels();
 }

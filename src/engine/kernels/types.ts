@@ -61,6 +61,12 @@ export interface Kernels {
 
   /** Σ x² over `length` entries, accumulated in float64. */
   sumSquares(x: FloatArray, length: number): number;
+
+  /**
+   * Convolution kernels that work on this set's own memory, when the set has them. A set without them leaves it
+   * undefined, and callers use the TypeScript convolution set (see `loadConvKernels`).
+   */
+  readonly conv?: ConvKernels;
 }
 
 /**

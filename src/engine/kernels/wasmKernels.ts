@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { FloatArray, Kernels } from './types';
+import type { ConvKernels, FloatArray, Kernels } from './types';
+import { WasmConvKernels, type WasmMemoryAccess } from './wasmConvKernels';
 
 /**
  * The WebAssembly SIMD kernel set: src/engine/kernels/wasm/ compiled by scripts/build-wasm.mjs to
@@ -41,6 +42,16 @@ export interface KernelExports {
     stepSize: number, sqrtBias2: number, beta1: number, beta2: number, eps: number, coupledDecay: number, shrink: number,
   ): void;
   sumSquares(x: number, length: number): number;
+  conv3x3Forward(
+    input: number, weight: number, bias: number, output: number,
+    batch: number, inChannels: number, outChannels: number, height: number, width: number, pad: number,
+  ): void;
+  conv3x3Backward(
+    input: number, weight: number, dOutput: number, dInput: number, hasInputGrad: number, dWeight: number, dBias: number,
+    batch: number, inChannels: number, outChannels: number, height: number, width: number, pad: number,
+  ): void;
+  maxPool2x2Forward(input: number, output: number, argmax: number, planes: number, height: number, width: number): void;
+  maxPool2x2Backward(dOutput: number, argmax: number, dInput: number, inLength: number): void;
   exp64(x: number): number;
   log64(x: number): number;
   log1p64(x: number): number;
@@ -75,15 +86,19 @@ export async function instantiateKernelModule(wasmPath: string): Promise<KernelM
   return { exports: instance.exports as KernelExports, memory };
 }
 
-/** Creates the 'wasm-simd' kernel set from the module at `wasmPath` (normally dist/kernels.wasm). */
-export async function createWasmKernels(wasmPath: string): Promise<Kernels> {
+/**
+ * Creates the 'wasm-simd' kernel set from the module at `wasmPath` (normally dist/kernels.wasm). Its `conv`
+ * member is the matching convolution set, which works on buffers from this set's `alloc`.
+ */
+export async function createWasmKernels(wasmPath: string): Promise<Kernels & { readonly conv: ConvKernels }> {
   return new WasmKernels(await instantiateKernelModule(wasmPath));
 }
 
 const alignUp = (x: number) => Math.ceil(x / ALIGN) * ALIGN;
 
-class WasmKernels implements Kernels {
+class WasmKernels implements Kernels, WasmMemoryAccess {
   readonly name = 'wasm-simd';
+  readonly conv: ConvKernels;
 
   private readonly wasm: KernelExports;
   private readonly memory: WasmMemory;
@@ -94,8 +109,8 @@ class WasmKernels implements Kernels {
 
   /** Two int32 results of softmaxCrossEntropy: correct and collapsed. */
   private readonly counts: Int32Array;
-  /** Scratch for Bᵀ in matmulTransB and the float64 exponentials of softmaxCrossEntropy. */
-  private scratch = { offset: 0, bytes: 0 };
+  /** Scratch areas by purpose: 'products' for Bᵀ in matmulTransB and the exponentials of softmaxCrossEntropy. */
+  private readonly scratch = new Map<string, { offset: number; bytes: number }>();
   /** Copies of Int32Array arguments that do not live in this memory. */
   private staging: { offset: number; view: Int32Array } = { offset: 0, view: new Int32Array(0) };
 
@@ -105,6 +120,11 @@ class WasmKernels implements Kernels {
     this.top = alignUp(this.wasm.heapBase());
     const countsOffset = this.reserve(2 * 4);
     this.counts = new Int32Array(this.currentBuffer(), countsOffset, 2);
+    this.conv = new WasmConvKernels(this);
+  }
+
+  get exports(): KernelExports {
+    return this.wasm;
   }
 
   alloc(length: number): Float32Array {
@@ -127,7 +147,7 @@ class WasmKernels implements Kernels {
     const pa = this.floats(a, m * k, 'a');
     const pb = this.floats(b, n * k, 'b');
     const pc = this.floats(c, m * n, 'c');
-    const bt = this.scratchBytes(k * n * 4);
+    const bt = this.scratchBytes('products', k * n * 4);
     this.wasm.transpose(pb, bt, n, k);
     this.wasm.matmulRows(pa, bt, pc, m, k, n, 0, m, accumulate ? 1 : 0);
   }
@@ -186,7 +206,7 @@ class WasmKernels implements Kernels {
     const pl = this.floats(logits, rows * classes, 'logits');
     const pd = dLogits === null ? 0 : this.floats(dLogits, rows * classes, 'dLogits');
     const pt = this.indices(targets, rows, classes, 'targets');
-    const exps = this.scratchBytes(classes * 8);
+    const exps = this.scratchBytes('products', classes * 8);
     const lossSum = this.wasm.softmaxCrossEntropy(pl, pt, pd, dLogits === null ? 0 : 1, rows, classes, gradScale, float64 ? 1 : 0, exps, this.counts.byteOffset);
     return { lossSum, correct: this.counts[0], collapsed: this.counts[1] };
   }
@@ -214,7 +234,7 @@ class WasmKernels implements Kernels {
   // Memory
 
   /** Returns the byte offset of `x` after checking that it is a view of this memory with at least `needed` floats. */
-  private floats(x: FloatArray, needed: number, label: string): number {
+  floats(x: FloatArray, needed: number, label: string): number {
     if (!(x instanceof Float32Array)) {
       throw new TypeError(`The wasm-simd kernels take Float32Array buffers only; ${label} is a ${x.constructor.name}. Use the TypeScript kernels for float64.`);
     }
@@ -245,13 +265,27 @@ class WasmKernels implements Kernels {
     return this.staging.offset;
   }
 
-  /** Returns the offset of a scratch area of at least `bytes`; a larger request replaces the area for good. */
-  private scratchBytes(bytes: number): number {
-    if (this.scratch.bytes < bytes) {
-      const size = Math.max(bytes, 2 * this.scratch.bytes);
-      this.scratch = { offset: this.reserve(size), bytes: size };
+  /**
+   * Returns the offset of the scratch area `purpose` with at least `bytes`, 16-byte aligned; a larger request
+   * replaces the area for good. Areas of different purposes never overlap.
+   */
+  scratchBytes(purpose: string, bytes: number): number {
+    let area = this.scratch.get(purpose);
+    if (area === undefined || area.bytes < bytes) {
+      const size = Math.max(bytes, 2 * (area?.bytes ?? 0));
+      area = { offset: this.reserve(size), bytes: size };
+      this.scratch.set(purpose, area);
     }
-    return this.scratch.offset;
+    return area.offset;
+  }
+
+  /** Returns a view of `count` int32 values at `offset` in the current memory buffer. */
+  int32View(offset: number, count: number): Int32Array {
+    return new Int32Array(this.currentBuffer(), offset, count);
+  }
+
+  ownsBuffer(buffer: ArrayBufferLike): boolean {
+    return this.ownBuffers.has(buffer);
   }
 
   /** Bump-allocates `bytes` at a 16-byte boundary, growing the memory when needed; never freed. */

@@ -54,9 +54,9 @@ interface ConvLayer {
   pre: FloatArray;
   dPre: FloatArray;
   /**
-   * relu(maxpool(pre)) [maxRows, out, side/2, side/2], equal to maxpool(relu(pre)) because ReLU is monotone but
-   * four times cheaper. `dPooled` is the gradient with respect to it, turned in place into the gradient with
-   * respect to the pooled values before ReLU.
+   * relu(maxpool(pre)) [maxRows, out, side/2, side/2]. It equals maxpool(relu(pre)) because ReLU is monotone,
+   * and ReLU after pooling touches a quarter of the values. `dPooled` is the gradient with respect to it, turned
+   * in place into the gradient with respect to the pooled values before ReLU.
    */
   pooled: FloatArray;
   argmax: Int32Array;
@@ -241,7 +241,7 @@ export class Cnn {
 
     let x = input;
     for (const c of this.convs) {
-      // pre[rows, out, s, s] = conv3x3(x) + b;  pooled[rows, out, s/2, s/2] = relu(maxpool(pre))
+      // pre[rows, out, s, s] = conv3x3(x) + b,  pooled[rows, out, s/2, s/2] = relu(maxpool(pre))
       this.conv.conv3x3Forward(x, c.weight, c.bias, c.pre, rows, c.inChannels, c.outChannels, c.side, c.side);
       this.conv.maxPool2x2Forward(c.pre, c.pooled, c.argmax, rows, c.outChannels, c.side, c.side);
       k.relu(c.pooled, c.pooled, rows * c.outChannels * c.side * c.side / 4);
@@ -249,7 +249,7 @@ export class Cnn {
     }
     for (let l = 0; l < this.dense.length; l++) {
       const d = this.dense[l];
-      // pre[rows, fanOut] = x[rows, fanIn] · W[fanIn, fanOut] + b;  act = relu(pre) except for the logits
+      // pre[rows, fanOut] = x[rows, fanIn] · W[fanIn, fanOut] + b,  act = relu(pre) except for the logits
       k.matmul(x, d.weight, d.pre, rows, d.fanIn, d.fanOut);
       k.addBias(d.pre, d.bias, rows, d.fanOut);
       if (l < this.dense.length - 1) k.relu(d.pre, d.act, rows * d.fanOut);

@@ -11,22 +11,14 @@ import { readResumeState, writeCheckpoint } from '../store/checkpoints';
 import { MetricsWriter, readMetricsFile } from '../store/metricsLog';
 import { createRunFolder, FILES, makeStatus, newRunId, readManifest, writeStatus } from '../store/runFolder';
 import { PRODUCT_VERSION } from '../version';
+import type { RunRequest } from '../workerProtocol';
+import { IsingFeatureRecorder } from './isingFeatureRecorder';
 
 /**
  * Trains one run into its folder: a new run from a config, or the continuation of a stopped run from its last
  * checkpoint. The command line calls it in-process and the extension calls it in a worker thread.
  */
-export interface TrainingRequest {
-  /** For a new run: the resolved config and where it came from. */
-  config?: GrokConfig;
-  configPath?: string;
-  seedDrawn?: boolean;
-  /** For a new run: the parent folder of the run folder. */
-  runsRoot?: string;
-  /** Continue this run folder from its last checkpoint instead of starting a new one. */
-  resumeDir?: string;
-  /** Train until this epoch instead of the config's `epochs` (also when resuming). */
-  epochs?: number;
+export interface TrainingRequest extends RunRequest {
   kernels?: KernelPreference;
   onStart?(runDir: string, manifest: RunManifest, history: readonly EpochRecord[]): void;
   onEpoch?(record: EpochRecord, times: GrokTimes): void;
@@ -46,6 +38,7 @@ export async function train(request: TrainingRequest): Promise<TrainingOutcome> 
   let manifest: RunManifest;
   let history: EpochRecord[] = [];
   let trainer: Trainer;
+  let resumedEpoch: number | undefined;
   const dataOptions = datasetOptions(request);
 
   if (request.resumeDir) {
@@ -62,6 +55,7 @@ export async function train(request: TrainingRequest): Promise<TrainingOutcome> 
       throw new Error(`The checkpoint in ${runDir} has ${state.params.length} parameters but its config builds ${trainer.parameterCount}.`);
     }
     trainer.restore(state);
+    resumedEpoch = state.epoch;
     history = readMetricsFile(path.join(runDir, FILES.metrics)).records.filter((r) => r.epoch <= state.epoch);
     writeFileAtomic(path.join(runDir, FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
     request.log?.(`Resuming ${runDir} from epoch ${state.epoch} with the ${kernels.name} kernels.`);
@@ -86,6 +80,10 @@ export async function train(request: TrainingRequest): Promise<TrainingOutcome> 
     runDir = createRunFolder(request.runsRoot, newRunId(name), manifest);
     request.log?.(`Starting ${runDir} with the ${kernels.name} kernels.`);
   }
+
+  const features = trainer.featureSource && new IsingFeatureRecorder(trainer.featureSource, runDir, request.log);
+  if (resumedEpoch === undefined) features?.startRun();
+  else features?.resumeRun(resumedEpoch);
 
   const config = manifest.config;
   const startedAt = new Date().toISOString();
@@ -113,6 +111,7 @@ export async function train(request: TrainingRequest): Promise<TrainingOutcome> 
         }
       },
       onCheckpoint: (state) => {
+        features?.recordCheckpoint(state.epoch);
         writeCheckpoint(runDir, state);
         lastCheckpoint = state.epoch;
       },

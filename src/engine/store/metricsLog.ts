@@ -1,17 +1,12 @@
 import * as fs from 'node:fs';
 import type { EpochRecord } from '../../shared/metrics';
+import { parseJsonLines, readJsonLinesFile, rewriteJsonLines, type JsonLinesReadResult } from './jsonLines';
 
 /**
  * Reading and appending a run's `metrics.jsonl`. A trainer killed mid-append leaves a torn last line, and a
  * later append can be glued onto such a fragment. The reader keeps every intact record and counts the rest.
  */
-export interface MetricsReadResult {
-  records: EpochRecord[];
-  /** Lines (or fragments) that did not parse or had fields of the wrong type. */
-  dropped: number;
-  /** One human-readable line per problem, e.g. "line 5: incomplete record dropped". */
-  warnings: string[];
-}
+export type MetricsReadResult = JsonLinesReadResult<EpochRecord>;
 
 const NUMBER_FIELDS = ['epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'weightNorm'] as const;
 
@@ -37,66 +32,12 @@ function validate(value: unknown): EpochRecord | string {
   };
 }
 
-/** Splits `{…}{…}` (two records written without a newline between them) into its objects. */
-function splitConcatenated(line: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let inString = false;
-  let start = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) {
-      parts.push(line.slice(start, i + 1));
-      start = i + 1;
-    }
-  }
-  if (start < line.length) parts.push(line.slice(start));
-  return parts;
-}
-
 export function parseMetrics(text: string): MetricsReadResult {
-  const records: EpochRecord[] = [];
-  const warnings: string[] = [];
-  let dropped = 0;
-  const lines = text.split('\n');
-  lines.forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '') return;
-    for (const part of splitConcatenated(line)) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(part);
-      } catch {
-        dropped++;
-        warnings.push(`line ${index + 1}: incomplete record dropped`);
-        continue;
-      }
-      const record = validate(parsed);
-      if (typeof record === 'string') {
-        dropped++;
-        warnings.push(`line ${index + 1}: record skipped because ${record}`);
-      } else {
-        records.push(record);
-      }
-    }
-  });
-  return { records, dropped, warnings };
+  return parseJsonLines(text, validate);
 }
 
 export function readMetricsFile(file: string): MetricsReadResult {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], dropped: 0, warnings: [] };
-    throw err;
-  }
-  return parseMetrics(text);
+  return readJsonLinesFile(file, validate);
 }
 
 /**
@@ -107,11 +48,7 @@ export class MetricsWriter {
   private readonly fd: number;
 
   constructor(readonly file: string, rewrite?: readonly EpochRecord[]) {
-    if (rewrite) {
-      const tmp = `${file}.tmp`;
-      fs.writeFileSync(tmp, rewrite.map((r) => JSON.stringify(r) + '\n').join(''));
-      fs.renameSync(tmp, file);
-    }
+    if (rewrite) rewriteJsonLines(file, rewrite);
     this.fd = fs.openSync(file, 'a');
   }
 

@@ -40,7 +40,7 @@ export async function createTrainer(config: GrokConfig, kernels: Kernels, option
         onProgress: options.onProgress,
         log: options.log,
       });
-      return new IsingTrainer(config, kernels, dataset, { ...options, convKernels: await loadConvKernels() });
+      return new IsingTrainer(config, kernels, dataset, { ...options, convKernels: loadConvKernels(kernels) });
     }
     default: {
       const unknown: never = config.task;

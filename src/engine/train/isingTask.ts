@@ -1,10 +1,13 @@
 import type { GrokConfig } from '../../shared/config/types';
+import type { IsingSampleStrip } from '../../shared/isingFeatures';
+import type { IsingFeatureSource } from '../analysis/featureSource';
+import { isingSampleStrip } from '../analysis/isingSamples';
 import type { IsingDataset } from '../data/ising/dataset';
 import { isingTemperatures, type IsingParams } from '../data/ising/params';
 import { splitIsing } from '../data/ising/split';
 import { fnv1a64 } from '../hash';
 import type { ConvKernels, FloatArray, Kernels } from '../kernels/types';
-import { Cnn } from '../model/cnn';
+import { Cnn, type CnnShape, type Preactivation } from '../model/cnn';
 import { deriveSeed, Rng } from '../rng';
 import { STREAM_INIT } from '../streams';
 import { evaluateInBatches, type Evaluation } from './evaluate';
@@ -45,11 +48,14 @@ export function isingInputs(dataset: IsingDataset, indices: Int32Array, out: Flo
  * The Ising phase classification on the CNN: the snapshots split by the data seed (test first, then train, as
  * `splitIsing` draws them) and held as float inputs in kernel memory.
  */
-export class IsingTask implements TrainingTask {
+export class IsingTask implements TrainingTask, IsingFeatureSource {
   readonly model: Cnn;
   readonly trainSplitHash: string;
   readonly trainCount: number;
   readonly batchRows: number;
+  readonly testEnergy: Float64Array;
+  readonly testMagnetisation: Float64Array;
+  readonly sampleStrip: IsingSampleStrip;
 
   private readonly inputSize: number;
   private readonly evalRows: number;
@@ -75,6 +81,9 @@ export class IsingTask implements TrainingTask {
     this.testInputs = kernels.alloc(split.test.length * this.inputSize);
     this.testTargets = isingInputs(dataset, split.test, this.testInputs);
     this.trainSplitHash = trainSetHash(dataset, split.train);
+    this.testEnergy = Float64Array.from(split.test, (i) => dataset.energy[i]);
+    this.testMagnetisation = Float64Array.from(split.test, (i) => dataset.magnetisation[i]);
+    this.sampleStrip = isingSampleStrip(dataset);
 
     this.batchRows = Math.min(config.batchSize, this.trainCount);
     this.evalRows = Math.min(evalBatchRows, Math.max(split.train.length, split.test.length));
@@ -108,6 +117,20 @@ export class IsingTask implements TrainingTask {
 
   backwardBatch(rows: number): void {
     this.model.backward(this.batchInputs, rows);
+  }
+
+  get shape(): CnnShape {
+    return this.model.shape;
+  }
+
+  forEachTestBatch(visit: (start: number, rows: number, layers: Preactivation[]) => void): void {
+    const n = this.inputSize;
+    const total = this.testTargets.length;
+    for (let start = 0; start < total; start += this.evalRows) {
+      const rows = Math.min(this.evalRows, total - start);
+      this.model.forward(this.testInputs.subarray(start * n, (start + rows) * n), rows);
+      visit(start, rows, this.model.preactivations(rows));
+    }
   }
 
   evaluate(set: 'train' | 'test', float64: boolean): Evaluation {

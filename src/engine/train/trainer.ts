@@ -1,4 +1,5 @@
 import type { GrokConfig } from '../../shared/config/types';
+import type { IsingFeatureSource } from '../analysis/featureSource';
 import type { IsingDataset } from '../data/ising/dataset';
 import { TypeScriptConvKernels } from '../kernels/typescriptConv';
 import type { ConvKernels, Kernels } from '../kernels/types';
@@ -20,7 +21,7 @@ export class ModularAdditionTrainer extends EpochTrainer {
 }
 
 export interface IsingTrainerOptions extends TrainerOptions {
-  /** Convolution kernels; the TypeScript set when absent. */
+  /** Convolution kernels; `kernels.conv`, or else the TypeScript set, when absent. */
   convKernels?: ConvKernels;
 }
 
@@ -29,8 +30,12 @@ export interface IsingTrainerOptions extends TrainerOptions {
  * and checkpoints as modular addition.
  */
 export class IsingTrainer extends EpochTrainer {
+  readonly featureSource: IsingFeatureSource;
+
   constructor(config: GrokConfig, kernels: Kernels, dataset: IsingDataset, options: IsingTrainerOptions = {}) {
-    const conv = options.convKernels ?? new TypeScriptConvKernels();
-    super(config, kernels, new IsingTask(config, kernels, conv, dataset, options.evalBatchRows), options);
+    const conv = options.convKernels ?? kernels.conv ?? new TypeScriptConvKernels();
+    const task = new IsingTask(config, kernels, conv, dataset, options.evalBatchRows);
+    super(config, kernels, task, options);
+    this.featureSource = task;
   }
 }

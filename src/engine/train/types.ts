@@ -1,4 +1,5 @@
 import type { EpochRecord } from '../../shared/metrics';
+import type { IsingFeatureSource } from '../analysis/featureSource';
 import type { FloatArray } from '../kernels/types';
 import type { TensorInfo } from '../model/mlp';
 import type { Evaluation } from './evaluate';
@@ -32,7 +33,7 @@ export interface TrainerOptions {
   evalBatchRows?: number;
 }
 
-/** What the run session needs from a trainer of any task. */
+/** Common interface of the task trainers, used by the run session. */
 export interface Trainer {
   readonly parameterCount: number;
   readonly tensors: TensorInfo[];
@@ -40,6 +41,8 @@ export interface Trainer {
   readonly trainSplitHash: string;
   /** FNV-1a 64 hex of the initial parameters. */
   readonly initHash: string;
+  /** Test-set access for the feature analysis at checkpoints; only Ising trainers have it. */
+  readonly featureSource?: IsingFeatureSource;
   /** Loads a checkpoint; the next `run` continues with epoch `state.epoch + 1`. */
   restore(state: TrainingState): void;
   /**
@@ -50,14 +53,14 @@ export interface Trainer {
   run(hooks: TrainerHooks): { lastEpoch: number; reason: 'finished' | 'stopped' };
 }
 
-/** The model as the epoch loop sees it: one flat parameter and gradient vector and a logits buffer. */
+/** Model interface of the epoch loop: one flat parameter and gradient vector and a logit-gradient buffer. */
 export interface TaskModel {
   readonly params: FloatArray;
   readonly grads: FloatArray;
   readonly parameterCount: number;
   readonly tensors: TensorInfo[];
   readonly classes: number;
-  /** [maxRows, classes]; `backward` reads the loss gradient from it. */
+  /** Loss gradient with respect to the logits [maxRows, classes], which `backwardBatch` reads. */
   readonly dLogits: FloatArray;
   /** Fills `out` with each layer's squared parameter norm, input side first, and returns it. */
   layerSquaredNorms(out: number[]): number[];

@@ -1,4 +1,4 @@
-/** The live panel's HTML. Pure string building, so the test harness can serve the exact page VS Code gets. */
+/** The HTML of the panels. Pure string building, so the test harness can serve the exact page VS Code gets. */
 
 export interface PanelHtmlInput {
   /** `webview.cspSource`: the origin the webview serves local resources from. */

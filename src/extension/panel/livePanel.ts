@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { PanelViewSettings, WebviewPersistedState } from '../../shared/protocol';
 import type { RunFeed, RunFeedResolver } from '../runFeed';
 import { messageHtml } from './html';
-import { RETAIN_CONTEXT, RunPanel, webviewOptions, type RunPanelHost } from './runPanel';
+import { RETAIN_CONTEXT, RunPanel, type RunPanelHost } from './runPanel';
+import { webviewOptions } from './webviewPage';
 
 export const LIVE_PANEL_VIEW_TYPE = 'grokkingInspector.livePanel';
 

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { HostToWebview, PanelViewSettings, WebviewToHost } from '../../shared/protocol';
 import { isWebviewToHost } from '../../shared/protocol';
 import type { RunFeed } from '../runFeed';
 import { PanelDelivery, type DeliverySnapshot } from './delivery';
-import { panelHtml } from './html';
+import { bundlePageHtml, webviewOptions } from './webviewPage';
 
 /**
  * Shortest time between two `append` messages. Records arriving faster are batched, so a run that logs
@@ -25,13 +24,6 @@ export interface RunPanelHost {
   setLogX(logX: boolean, from: RunPanel): void;
   rendered(runId: string, points: number): void;
   closed(panel: RunPanel): void;
-}
-
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
 }
 
 /** One open live panel: feeds the webview from a run's feed under the delivery rules of the message contract. */
@@ -175,14 +167,6 @@ export class RunPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const dist = vscode.Uri.joinPath(this.host.extensionUri, 'dist', 'webview');
-    return panelHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'main.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'main.css')).toString(),
-      title: this.feed.info().title,
-    });
+    return bundlePageHtml(this.panel.webview, this.host.extensionUri, 'main', this.feed.info().title);
   }
 }
