@@ -55,8 +55,15 @@ interface ProcessOutput {
   workloads: Record<string, (Summary & { aborted?: undefined }) | { aborted: true }>;
 }
 
-/** Returns the first interpreter that imports torch, or the reasons each candidate failed. */
+let foundPython: { python: string } | { reason: string } | undefined;
+
+/** Returns the first interpreter that imports torch, or the reasons each candidate failed; probes only once. */
 export function findTorchPython(): { python: string } | { reason: string } {
+  foundPython ??= probePythons();
+  return foundPython;
+}
+
+function probePythons(): { python: string } | { reason: string } {
   const failures: string[] = [];
   for (const candidate of PYTHON_CANDIDATES) {
     const probe = spawnSync(candidate, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000 });

@@ -11,6 +11,8 @@ export interface GrokkingInspectorApi {
   stopRun(runDir?: string): Promise<void>;
   /** Fires each time a live panel reports that it drew points. */
   readonly onDidRender: vscode.Event<{ runId: string; points: number }>;
+  /** Fires each time an Ising features panel reports that it drew; `points` counts checkpoints. */
+  readonly onDidRenderIsing: vscode.Event<{ runId: string; points: number }>;
   /** Fires when a run's state changes (running, finished, stopped, failed). */
   readonly onDidChangeRunState: vscode.Event<{ runDir: string; state: string; reason?: string }>;
   /** Largest event-loop delay of the extension host seen while runs trained, in milliseconds. */

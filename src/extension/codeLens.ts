@@ -22,6 +22,9 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
         new vscode.CodeLens(top, { title: '$(debug-stop) Stop Run', command: 'grokkingInspector.stopRun', arguments: [feed.runDir] }),
         new vscode.CodeLens(top, { title: '$(graph-line) Show Live Panel', command: 'grokkingInspector.showPanel', arguments: [feed.runDir] }),
       );
+      if (feed.config.task === 'ising') {
+        lenses.push(new vscode.CodeLens(top, { title: '$(symbol-misc) Show Ising Features', command: 'grokkingInspector.showIsingPanel', arguments: [feed.runDir] }));
+      }
     }
     return lenses;
   }

@@ -4,6 +4,7 @@ import type { ConfigLoadResult } from '../shared/config/load';
 import { CONFIG_GLOB, isConfigDocument } from './configFiles';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { DiskFeeds } from './diskFeeds';
+import type { IsingPanels } from './panel/isingPanel';
 import type { LivePanels } from './panel/livePanel';
 import type { RecordFeed } from './runFeeds';
 import type { RunManager } from './runManager';
@@ -16,6 +17,7 @@ export interface CommandContext {
   runs: RunManager;
   disk: DiskFeeds;
   panels: LivePanels;
+  ising: IsingPanels;
   diagnostics: ConfigDiagnostics;
   log: vscode.LogOutputChannel;
 }
@@ -66,6 +68,7 @@ export async function startRun(ctx: CommandContext, uri?: vscode.Uri, overrides:
     epochs: overrides.epochs,
   });
   ctx.panels.show(feed, vscode.ViewColumn.Beside);
+  if (feed.config.task === 'ising') ctx.ising.show(feed.runDir, vscode.ViewColumn.Beside);
   return feed.runDir;
 }
 
@@ -123,4 +126,15 @@ export async function showPanel(ctx: CommandContext, runDir?: string): Promise<v
   const feed = ctx.runs.feed(dir) ?? ctx.disk.open(dir);
   if (!feed) throw new UserError(`${dir} is not a run folder: it has no config.json.`);
   ctx.panels.show(feed, vscode.ViewColumn.Beside);
+}
+
+/** Opens the Ising features panel of a run: correlations of the network's units with E, M and |M|. */
+export async function showIsingPanel(ctx: CommandContext, runDir?: string): Promise<void> {
+  const dir = typeof runDir === 'string' ? runDir : await pickRunFolder(ctx, 'Ising run to show', () => true);
+  if (!dir) return;
+  try {
+    ctx.ising.show(dir, vscode.ViewColumn.Beside);
+  } catch (err) {
+    throw new UserError(err instanceof Error ? err.message : String(err));
+  }
 }

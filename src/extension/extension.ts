@@ -6,6 +6,7 @@ import * as commands from './commands';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { registerConfigLanguage } from './configLanguage';
 import { DiskFeeds } from './diskFeeds';
+import { IsingPanels } from './panel/isingPanel';
 import { LivePanels } from './panel/livePanel';
 import { RunManager } from './runManager';
 import { RunStatusBar } from './statusBar';
@@ -16,8 +17,9 @@ export function activate(context: vscode.ExtensionContext): GrokkingInspectorApi
   const disk = new DiskFeeds(log, (dir) => runs.isLive(dir));
   const resolveFeed = async (runDir: string) => runs.feed(runDir) ?? disk.open(runDir);
   const panels = new LivePanels(context.extensionUri, resolveFeed, log, context.workspaceState);
+  const ising = new IsingPanels(context.extensionUri, log, context.workspaceState, (dir) => runs.isLive(dir));
   const diagnostics = new ConfigDiagnostics(log);
-  const ctx: commands.CommandContext = { runs, disk, panels, diagnostics, log };
+  const ctx: commands.CommandContext = { runs, disk, panels, ising, diagnostics, log };
 
   /** Runs a command, turning failures into a notification that names the problem and offers the log. */
   const guarded = <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R | undefined> => {
@@ -49,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): GrokkingInspectorApi
     runs,
     disk,
     panels,
+    ising,
     diagnostics,
     new RunStatusBar(runs),
     registerCodeLens(runs),
@@ -57,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): GrokkingInspectorApi
     vscode.commands.registerCommand('grokkingInspector.stopRun', guarded('stop', (runDir?: string) => commands.stopRun(ctx, runDir))),
     vscode.commands.registerCommand('grokkingInspector.resumeRun', guarded('resume', (runDir?: string) => commands.resumeRun(ctx, runDir))),
     vscode.commands.registerCommand('grokkingInspector.showPanel', guarded('panel', (runDir?: string) => commands.showPanel(ctx, runDir))),
+    vscode.commands.registerCommand('grokkingInspector.showIsingPanel', guarded('ising', (runDir?: string) => commands.showIsingPanel(ctx, runDir))),
     vscode.commands.registerCommand('grokkingInspector.showLog', () => log.show()),
   );
   log.info(`Grokking Inspector ${context.extension.packageJSON.version} activated`);
@@ -72,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): GrokkingInspectorApi
       if (dir) await runs.stop(dir);
     },
     onDidRender: panels.onDidRender,
+    onDidRenderIsing: ising.onDidRender,
     onDidChangeRunState: runs.onDidChangeRunState,
     maxEventLoopDelayMs: () => runs.maxEventLoopDelayMs(),
   };

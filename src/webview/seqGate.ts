@@ -1,7 +1,7 @@
 /**
- * The webview half of the delivery rules every panel contract shares: a message whose seq is not above the last
- * one applied is dropped, an `init` replaces everything, and a skipped seq means a lost message, after which the
- * webview posts `ready` once and waits for the next `init`.
+ * The webview half of the delivery rules every panel contract shares. A message whose seq is not above the last
+ * one applied is dropped, and an `init` replaces everything. A skipped seq means a lost message, so the webview
+ * posts `ready` once and waits for the next `init`.
  */
 export type SeqVerdict =
   /** Apply the `init`: it replaces the whole store. */

@@ -4,7 +4,7 @@ import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-check
 export interface ToggleOptions {
   id: string;
   label: string;
-  /** Tooltip that says what the toggle changes. */
+  /** Tooltip text: what the toggle changes. */
   title: string;
 }
 

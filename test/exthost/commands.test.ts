@@ -13,6 +13,7 @@ describe('commands', () => {
     'grokkingInspector.stopRun',
     'grokkingInspector.resumeRun',
     'grokkingInspector.showPanel',
+    'grokkingInspector.showIsingPanel',
     'grokkingInspector.showLog',
   ]) {
     it(`registers ${command}`, async () => {

@@ -6,6 +6,7 @@ import './commands.test';
 import './diagnostics.test';
 import './runs.test';
 import './authorsConfig.test';
+import './ising.test';
 
 /** One mocha test as the e2e driver counts it. */
 interface TestResult {

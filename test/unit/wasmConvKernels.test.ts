@@ -207,7 +207,7 @@ describe('wasm-simd convolution kernels', function () {
   describe('Ising trainer on the wasm kernels', () => {
     let cacheDir: string;
 
-    /** A small Ising run: L = 16, the paper's CNN, 120 training and 80 test snapshots, full batch, lr 1e-3. */
+    /** A small Ising run: L = 16, the 6798-parameter CNN, 120 training and 80 test snapshots, full batch, lr 1e-3. */
     const config = (): GrokConfig => defaultConfig({
       task: 'ising', lattice: 16, temperatureCount: 4, samplesPerTemperature: 50, sweeps: 10,
       trainSize: 120, testSize: 80, batchSize: 120, learningRate: 1e-3, weightDecay: 0.1, w0: 1, epochs: 5, seed: 3,
@@ -234,8 +234,8 @@ describe('wasm-simd convolution kernels', function () {
       assert.equal(onWasm.length, 6);
       // The convolutions agree bit for bit, but the linear layers' products round differently: wasm sums in
       // float32, the TypeScript set in float64 groups. The losses (reduced in float64) then differ by about
-      // 2e-9 relative (measured), so one float32 unit roundoff, 2⁻²⁴ ≈ 6e-8, bounds them with room; an epoch
-      // moves the loss by about 1e-3.
+      // 2e-9 relative (measured). One float32 unit roundoff, 2⁻²⁴ ≈ 6e-8, bounds that with room, while an
+      // epoch moves the loss by about 1e-3.
       for (let e = 0; e < onWasm.length; e++) {
         for (const key of ['trainLoss', 'testLoss'] as const) {
           const [a, b] = [onWasm[e][key], onTypeScript[e][key]];

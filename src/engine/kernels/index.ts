@@ -50,9 +50,9 @@ export async function loadKernelsFrom(candidates: string[], preference: KernelPr
 }
 
 /**
- * Returns the convolution and pooling kernels of the Ising CNN for buffers from `kernels.alloc`: the set's own
- * (`kernels.conv`, the WebAssembly set on the same memory) when it has one, else the TypeScript set, which takes
- * Float32Array and Float64Array buffers from anywhere.
+ * Returns the convolution and pooling kernels of the Ising CNN for buffers from `kernels.alloc`. That is
+ * `kernels.conv` (the WebAssembly set on the same memory) when the set has one. Otherwise it is the TypeScript
+ * set, which takes Float32Array and Float64Array buffers from anywhere.
  */
 export function loadConvKernels(kernels: Kernels): ConvKernels {
   return kernels.conv ?? new TypeScriptConvKernels();

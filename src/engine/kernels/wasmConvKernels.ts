@@ -1,7 +1,7 @@
 import type { ConvKernels, FloatArray } from './types';
 import type { KernelExports } from './wasmKernels';
 
-/** What the convolution set needs from the `WasmKernels` set whose memory it shares. */
+/** Memory access that the convolution set needs from the `WasmKernels` set whose memory it shares. */
 export interface WasmMemoryAccess {
   readonly exports: KernelExports;
   /** Returns the byte offset of `x` after checking that it is a Float32Array view of this memory with at least `needed` floats. */

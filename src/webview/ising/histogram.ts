@@ -1,7 +1,7 @@
 /**
  * Histogram of correlation coefficients over [−1, 1] in equal bins. Pure, so unit tests cover it.
  *
- * Bins are closed on the left, [e_i, e_{i+1}), except the last, which also holds +1. Null and non-finite values
+ * Bins are closed on the left, [e_i, e_{i+1}), except the last, which also contains +1. Null and non-finite values
  * (units with constant output, whose r is undefined) are skipped and counted. Values that rounding pushed just
  * past ±1 go to the end bins.
  */
@@ -21,7 +21,7 @@ export function histogramEdges(bins: number): number[] {
   return Array.from({ length: bins + 1 }, (_, i) => (i === bins ? 1 : -1 + (2 * i) / bins));
 }
 
-/** Returns the bin of `value` among `edges`, correcting the division's rounding so each value lands where its edges say. */
+/** Returns the bin of `value` among `edges`. Compares with the edges after dividing, because the division can round across an edge. */
 function binOf(value: number, edges: readonly number[]): number {
   const bins = edges.length - 1;
   if (value >= 1) return bins - 1;

@@ -90,7 +90,7 @@ export class IsingStore {
     }
   }
 
-  /** Returns the checkpoint to show: `selected` while the store holds it, else the latest; null without records. */
+  /** Returns the checkpoint to show: `selected` while the store contains it, else the latest, and null without records. */
   shownEpoch(selected: number | null): number | null {
     if (selected !== null && this.records.some((r) => r.epoch === selected)) return selected;
     return this.records.length === 0 ? null : this.records[this.records.length - 1].epoch;

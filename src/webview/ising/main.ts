@@ -36,7 +36,7 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
   return child;
 }
 
-/** A titled chart with a caption line under the title; chart.js sizes the canvas from its fixed-height box. */
+/** Adds a titled chart with a caption line under the title; chart.js sizes the canvas from its fixed-height box. */
 function chartFigure(parent: HTMLElement, id: string, title: string, label: string): { canvas: HTMLCanvasElement; caption: HTMLParagraphElement } {
   const figure = element('section', 'chart', parent);
   element('h2', '', figure, title);

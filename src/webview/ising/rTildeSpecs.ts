@@ -2,7 +2,7 @@ import { ISING_LAYERS, type IsingFeatureName, type IsingFeatureRecord, type Isin
 import type { ChartSpec, SeriesSpec } from '../chartSpecs';
 import type { Palette } from '../theme';
 
-/** Which r̃ the charts plot; the specs read it at every reset, so a toggle needs only a reset. */
+/** Choice of the r̃ the charts plot. The specs read it at every reset, so a toggle needs only a reset. */
 export interface RTildeMode {
   scaled: boolean;
 }

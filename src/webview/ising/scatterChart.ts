@@ -9,7 +9,7 @@ interface ScatterPoint {
   y: number;
 }
 
-/** A test set has 1000 snapshots in the paper's setup; dots this small keep the dense band around the line readable. */
+/** The default Ising test set has 1000 snapshots (`testSize`), and dots this small keep their dense band readable. */
 const DOT_RADIUS = 1.5;
 
 /** E per bond against the pre-activation of the checkpoint's top fc1 unit, one dot per test snapshot (Fig. 3, top). */

@@ -1,9 +1,9 @@
 // @ts-nocheck: AssemblyScript, compiled by scripts/build-wasm.mjs; the project's tsc cannot type v128 or load<T>.
 // 3×3 convolution (stride 1, zero padding 1) and 2×2 max-pooling on NCHW float32 tensors, for the Ising CNN.
 // Every sum runs in float64 with the operations and order of the TypeScript set (typescriptConv.ts), so the
-// results match it bit for bit: each output pixel sums its nine taps in float64 and is rounded to float32 once
-// per input channel, and the weight and bias gradients sum over the plane in row-major order. Float64 lanes
-// carry two pixels per v128, and WebAssembly SIMD has no fused multiply-add that could change the rounding.
+// results match it bit for bit. Each output pixel sums its nine taps in float64 and is rounded to float32 once
+// per input channel. The weight and bias gradients sum over the plane in row-major order. Float64 lanes carry
+// two pixels per v128, and WebAssembly SIMD has no fused multiply-add that could change the rounding.
 
 const TAPS = 9;
 const TAP_BYTES: usize = TAPS << 2;
@@ -167,7 +167,7 @@ function addToFloat(at: usize, value: f64): void {
 }
 
 /**
- * The backward pass of `conv3x3Forward`: adds to dWeight and dBias and, when `hasInputGrad` is 1, overwrites
+ * Computes the backward pass of `conv3x3Forward`: adds to dWeight and dBias and, when `hasInputGrad` is 1, overwrites
  * dInput [batch, inC, H, W] with dX[i] = Σ_o conv3x3(dY[o]) by the kernel W[o, i] rotated by 180°. `pad` is a
  * scratch of (max(inC, outC)·(H+2)·(W+2) + 1) float64 values.
  */

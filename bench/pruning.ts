@@ -1,0 +1,70 @@
+// Times the 101-point magnitude-pruning sweep of a modular-addition checkpoint: the 226-512-113 MLP of
+// Manning-Coe et al. 2025 (arXiv 2502.01739), trained for a few epochs on the wasm-simd kernels, then pruned
+// per layer and evaluated on the full 3831-row test set at every grid point. Prints the sweep time split into
+// the per-layer sorts and the evaluations, the median over repeated sweeps, and the curve's area and c.
+// Run: node scripts/build-wasm.mjs && npx tsx bench/pruning.ts [training epochs, default 10] [sweeps, default 3]
+import * as path from 'node:path';
+import { magnitudePruningSweep, pruningOrder, prunedLayers, type PruningCurve } from '../src/engine/analysis/pruning';
+import { loadKernels } from '../src/engine/kernels';
+import { ModularAdditionTask } from '../src/engine/train/modularAdditionTask';
+import { ModularAdditionTrainer } from '../src/engine/train/trainer';
+import { defaultConfig } from '../src/shared/config/defaults';
+
+const epochs = Number(process.argv[2] ?? 10);
+const sweeps = Number(process.argv[3] ?? 3);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function main(): Promise<void> {
+  process.env.GROKKING_INSPECTOR_WASM ??= path.resolve(__dirname, '../dist/kernels.wasm');
+  const kernels = await loadKernels('wasm');
+  const config = defaultConfig({ task: 'modular-addition', epochs, w0: 1 });
+
+  // The checkpoint: the parameters after `epochs` epochs.
+  let checkpoint: Float32Array | undefined;
+  const trainer = new ModularAdditionTrainer(config, kernels);
+  const trainStart = performance.now();
+  trainer.run({
+    onEpoch: () => {},
+    onCheckpoint: (state) => {
+      checkpoint = state.params.slice();
+    },
+    shouldStop: () => false,
+    checkpointDue: (epoch: number) => epoch === epochs,
+  });
+  if (!checkpoint) throw new Error('the trainer wrote no checkpoint');
+  console.log(`trained ${epochs} epochs in ${((performance.now() - trainStart) / 1000).toFixed(1)} s on ${kernels.name}`);
+
+  // The copy that the sweep prunes and evaluates: a second task of the same config.
+  const copy = new ModularAdditionTask(config, kernels);
+  const source = checkpoint;
+
+  const sortMs: number[] = [];
+  const evalMs: number[] = [];
+  const sweepMs: number[] = [];
+  let curve: PruningCurve | undefined;
+  for (let s = 0; s < sweeps; s++) {
+    let start = performance.now();
+    for (const layer of prunedLayers(copy.model.tensors)) pruningOrder(source.subarray(layer.start, layer.start + layer.size));
+    sortMs.push(performance.now() - start);
+
+    start = performance.now();
+    for (let e = 0; e < 5; e++) copy.evaluate('test', false);
+    evalMs.push((performance.now() - start) / 5);
+
+    start = performance.now();
+    curve = magnitudePruningSweep(source, copy.model, () => copy.evaluate('test', false).accuracy);
+    sweepMs.push(performance.now() - start);
+  }
+  if (!curve) return;
+  console.log(`per-layer sorts (fc1 115,712 + fc2 57,856 weights): ${median(sortMs).toFixed(1)} ms`);
+  console.log(`one test evaluation (3831 rows): ${median(evalMs).toFixed(1)} ms, ×101 = ${(101 * median(evalMs)).toFixed(0)} ms`);
+  console.log(`101-point sweep: median ${median(sweepMs).toFixed(0)} ms over ${sweeps} sweeps (${sweepMs.map((t) => t.toFixed(0)).join(', ')})`);
+  const at = (i: number) => curve!.points[i].accuracy.toFixed(4);
+  console.log(`accuracy at p = 0, 0.5, 0.9, 1: ${at(0)}, ${at(50)}, ${at(90)}, ${at(100)}; area ${curve.area.toFixed(4)}, c ${curve.compressibility.toFixed(3)}`);
+}
+
+void main();
