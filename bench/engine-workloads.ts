@@ -1,5 +1,5 @@
-// The project's side of `npm run bench`: training steps of the paper's two models on the engine's own task
-// classes and kernel sets, and the wall time of a whole modular-addition epoch through ModularAdditionTrainer.
+// The engine side of `npm run bench`: training steps of the MLP and CNN of Manning-Coe et al. 2025 (arXiv
+// 2502.01739) on the engine's task classes and kernel sets, and whole modular-addition epochs through ModularAdditionTrainer.
 import { generateIsing } from '../src/engine/data/ising/parallel';
 import { isingTemperatures } from '../src/engine/data/ising/params';
 import type { ConvKernels, Kernels } from '../src/engine/kernels/types';
@@ -54,13 +54,13 @@ export function buildTask(model: ModelName, config: GrokConfig, kernels: Kernels
   return new IsingTask({ ...config, trainSize: ISING_TRAIN, testSize: ISING_TEST }, kernels, conv, ising);
 }
 
-/** The fresh initialisation (already scaled by w0 in the task) with zero moments. */
+/** Returns the fresh initialisation (already scaled by w0 in the task) with zero moments. */
 export function earlyState(task: TrainingTask): OptimiserState {
   const n = task.model.parameterCount;
   return { params: Float32Array.from(task.model.params), m: new Float32Array(n), v: new Float32Array(n), step: 0, perStepRestore: false };
 }
 
-/** The late-training state described beside `LATE_PARAM_SCALE`, built from the task's fresh parameters. */
+/** Returns the late-training state described beside `LATE_PARAM_SCALE`, built from the task's fresh parameters. */
 export function lateState(task: TrainingTask): OptimiserState {
   const rng = new Rng(3);
   const n = task.model.parameterCount;

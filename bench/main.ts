@@ -1,5 +1,5 @@
-// `npm run bench`: the paper's training workloads (Manning-Coe et al. 2025, arXiv 2502.01739) on the engine and,
-// in the same invocation, on PyTorch through bench/reference/torch_bench.py; prints median ms per step and the
+// `npm run bench` times the training workloads of Manning-Coe et al. 2025 (arXiv 2502.01739) on the engine and,
+// in the same invocation, on PyTorch through bench/reference/torch_bench.py. It prints median ms per step and the
 // speed-up (PyTorch ms / ours).
 //
 //   npm run bench                  the table, plus a per-kernel split of every workload below the 2× target
@@ -74,7 +74,22 @@ function log(line: string): void {
   console.error(line);
 }
 
-const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+function fmt(ms: number): string {
+  if (ms >= 100) return ms.toFixed(0);
+  if (ms >= 10) return ms.toFixed(1);
+  return ms.toFixed(2);
+}
+
+function verdict(speedup: number | null): string {
+  if (speedup === null) return '';
+  return speedup >= TARGET_SPEEDUP ? 'yes' : 'no';
+}
+
+function referenceCell(reference: Row['reference']): string {
+  if (!reference) return 'n/a';
+  const perThreads = Object.entries(reference.byThreads).map(([t, v]) => `${t}t ${v === 'aborted' ? 'aborted' : fmt(v)}`);
+  return `${range(reference)} [${reference.threads}; ${perThreads.join(', ')}]`;
+}
 const range = (s: Summary): string => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
 
 async function main(): Promise<void> {
@@ -160,9 +175,9 @@ async function main(): Promise<void> {
   const body = rows.map((r) => [
     r.label,
     range(r.ours),
-    r.reference ? `${range(r.reference)} [${r.reference.threads}; ${Object.entries(r.reference.byThreads).map(([t, v]) => `${t}t ${v === 'aborted' ? 'aborted' : fmt(v)}`).join(', ')}]` : 'n/a',
+    referenceCell(r.reference),
     r.speedup === null ? 'n/a' : `${r.speedup.toFixed(2)}×`,
-    r.speedup === null ? '' : r.speedup >= TARGET_SPEEDUP ? 'yes' : 'no',
+    verdict(r.speedup),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
   const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ');
@@ -184,11 +199,11 @@ async function main(): Promise<void> {
     referenceSeconds: refEpoch ? (refEpoch.median * t.epochs) / 1000 : null,
   }));
   for (const p of projections) {
-    const verdict = p.oursSeconds < p.targetSeconds ? 'meets' : 'misses';
+    const meets = p.oursSeconds < p.targetSeconds ? 'meets' : 'misses';
     const refText = p.referenceSeconds === null ? '' : `; PyTorch ${p.referenceSeconds.toFixed(0)} s`;
     out.push(
       `${p.epochs} epochs: ours ${p.oursSeconds.toFixed(0)} s at the early epoch time, ${p.oursLateSeconds.toFixed(0)} s at 140 late steps + test ` +
-      `(target < ${p.targetSeconds} s: ${verdict})${refText}`,
+      `(target < ${p.targetSeconds} s: ${meets})${refText}`,
     );
   }
 

@@ -15,6 +15,7 @@ train({
   runsRoot: job.runsRoot,
   resumeDir: job.resumeDir,
   epochs: job.epochs,
+  kernels: job.kernels,
   shouldStop: () => Atomics.load(stop, 0) !== 0,
   log: (line) => post({ type: 'log', line }),
   onStart: (dir, manifest, history) => {

@@ -1,4 +1,5 @@
 import type { GrokConfig } from '../shared/config/types';
+import type { KernelPreference } from './kernels';
 import type { EpochRecord, GrokTimes, RunSummary } from '../shared/metrics';
 import type { RunManifest, RunStatus } from '../shared/run';
 
@@ -14,6 +15,7 @@ export interface RunRequest {
   resumeDir?: string;
   /** Train until this epoch instead of the config's `epochs` (also when resuming). */
   epochs?: number;
+  kernels?: KernelPreference;
 }
 
 /** What the extension host passes to a training worker as `workerData`. */

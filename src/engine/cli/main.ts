@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { loadConfigText, syntaxOf } from '../../shared/config/load';
 import type { RunSummary } from '../../shared/metrics';
-import { train, type TrainingRequest } from '../run/session';
+import type { RunStatus } from '../../shared/run';
 import { PRODUCT_VERSION } from '../version';
+import type { RunRequest, WorkerMessage } from '../workerProtocol';
 import { parseArgs, USAGE, UsageError } from './args';
 import { ProgressLine } from './progress';
 
@@ -22,6 +24,61 @@ function formatSummary(s: RunSummary): string {
   ].join('\n');
 }
 
+/**
+ * Trains in a worker thread (dist/worker.js, the extension's trainer), so that this thread stays free to handle
+ * Ctrl+C: the first one asks the trainer to stop at its next check, the second quits at once.
+ */
+function trainInWorker(request: RunRequest): Promise<{ runDir: string; status: RunStatus; summary: RunSummary }> {
+  const stopFlag = new SharedArrayBuffer(4);
+  const worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: { ...request, stopFlag } });
+  let stopRequested = false;
+  const onSigint = () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    Atomics.store(new Int32Array(stopFlag), 0, 1);
+    process.stderr.write('\nStopping after the current step; press Ctrl+C again to quit at once.\n');
+  };
+  process.on('SIGINT', onSigint);
+
+  let progress: ProgressLine | undefined;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void) => {
+      settled = true;
+      progress?.end();
+      process.off('SIGINT', onSigint);
+      fn();
+    };
+    worker.on('message', (message: WorkerMessage) => {
+      switch (message.type) {
+        case 'started':
+          progress = new ProgressLine(process.stderr, message.manifest.config.epochs);
+          break;
+        case 'epoch':
+          progress?.update(message.record, message.times);
+          break;
+        case 'log':
+          process.stderr.write(message.line + '\n');
+          break;
+        case 'done':
+          finish(() => resolve({ runDir: message.runDir, status: message.status, summary: message.summary }));
+          break;
+        case 'failed':
+          finish(() => reject(new Error(message.runDir ? `${message.message} (run folder ${message.runDir})` : message.message)));
+          break;
+        default: {
+          const unknown: never = message;
+          process.stderr.write(`unknown worker message ${JSON.stringify(unknown)}\n`);
+        }
+      }
+    });
+    worker.on('error', (err) => finish(() => reject(err)));
+    worker.on('exit', (code) => {
+      if (!settled) finish(() => reject(new Error(`the training worker exited with code ${code} without a result`)));
+    });
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const command = parseArgs(argv);
   if (command.kind === 'help') {
@@ -33,25 +90,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  let stopRequested = false;
-  process.on('SIGINT', () => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-    process.stderr.write('\nStopping after the current epoch; press Ctrl+C again to quit at once.\n');
-  });
-
-  let progress: ProgressLine | undefined;
-  const request: TrainingRequest = {
-    epochs: command.epochs,
-    kernels: command.kernels,
-    shouldStop: () => stopRequested,
-    log: (line) => process.stderr.write(line + '\n'),
-    onStart: (_runDir, manifest) => {
-      progress = new ProgressLine(process.stderr, manifest.config.epochs);
-    },
-    onEpoch: (record, times) => progress?.update(record, times),
-  };
-
+  const request: RunRequest = { epochs: command.epochs, kernels: command.kernels };
   if (command.kind === 'train') {
     const configPath = path.resolve(command.config);
     let text: string;
@@ -78,8 +117,7 @@ async function main(argv: string[]): Promise<number> {
     request.resumeDir = command.runDir;
   }
 
-  const outcome = await train(request);
-  progress?.end();
+  const outcome = await trainInWorker(request);
   if (outcome.status.state === 'stopped') process.stderr.write(`Stopped at epoch ${outcome.status.epoch}; resume with: grokking-inspector resume ${outcome.runDir}\n`);
   process.stdout.write(formatSummary(outcome.summary) + '\n');
   if (command.json) process.stdout.write(JSON.stringify(outcome.summary) + '\n');

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { GrokConfig } from '../../shared/config/types';
 import { grokTimes, type EpochRecord, type GrokTimes, type RunSummary } from '../../shared/metrics';
 import type { RunManifest, RunStatus } from '../../shared/run';
-import { loadKernels, type KernelPreference } from '../kernels';
+import { loadKernels } from '../kernels';
 import { createTrainer, type CreateTrainerOptions } from '../train/create';
 import type { Trainer } from '../train/trainer';
 import { checkpointDue } from '../train/schedule';
@@ -19,7 +19,6 @@ import { IsingFeatureRecorder } from './isingFeatureRecorder';
  * checkpoint. The command line calls it in-process and the extension calls it in a worker thread.
  */
 export interface TrainingRequest extends RunRequest {
-  kernels?: KernelPreference;
   onStart?(runDir: string, manifest: RunManifest, history: readonly EpochRecord[]): void;
   onEpoch?(record: EpochRecord, times: GrokTimes): void;
   shouldStop?(): boolean;
