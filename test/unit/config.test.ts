@@ -167,6 +167,33 @@ describe("authors' config dialect", () => {
   });
 });
 
+describe("authors' Ising config", () => {
+  const text = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'configs', 'authors-ising.yaml'), 'utf8');
+  const r = loadConfigText(text, 'yaml', fixedSeed);
+
+  it('translates to the Ising task', () => {
+    const c = r.config!;
+    assert.ok(c, JSON.stringify(r.diagnostics));
+    assert.equal(c.task, 'ising');
+    assert.equal(c.learningRate, 1e-4);
+    assert.equal(c.weightDecay, 0.1);
+    assert.equal(c.batchSize, 300);
+    assert.equal(c.trainSize, 300);
+    assert.equal(c.testSize, 1000);
+    assert.deepEqual(c.convChannels, [2, 4]);
+    assert.deepEqual(c.hiddenLayers, [100]);
+    assert.equal(c.w0, 10);
+    assert.equal(c.init, 'pytorch-default');
+  });
+
+  it('warns that P does not apply', () => {
+    const p = r.diagnostics.find((d) => d.path[0] === 'p');
+    assert.ok(p, 'no diagnostic for P');
+    assert.equal(p.severity, 'warning');
+    assert.equal(p.range.start.line, 9);
+  });
+});
+
 describe('config JSON schema', () => {
   it('matches the committed schema file', () => {
     const committed = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'schemas', 'grok-config.schema.json'), 'utf8'));
@@ -174,11 +201,13 @@ describe('config JSON schema', () => {
   });
 
   it('accepts the examples under the field table', () => {
-    for (const name of ['mod-add-grokking.grok.yaml', 'mod-add-steady.grok.yaml']) {
+    for (const name of ['mod-add-grokking.grok.yaml', 'mod-add-steady.grok.yaml', 'ising-grokking.grok.yaml', 'ising-steady.grok.yaml']) {
       const text = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', name), 'utf8');
       const r = loadConfigText(text, 'yaml');
       assert.deepEqual(r.diagnostics, [], name);
-      assert.equal(r.config!.p, 113);
+      const expected = name.startsWith('ising') ? defaultConfig({ task: 'ising', seed: 0, w0: r.config!.w0 }) : defaultConfig({ seed: 0, w0: r.config!.w0 });
+      // Apart from w0, each example spells out the paper's settings, which are the task's defaults.
+      assert.deepEqual(r.config, expected, name);
     }
   });
 });
