@@ -5,6 +5,7 @@ import { CHART_SPECS } from './chartSpecs';
 import { ChartsView } from './chartsView';
 import { Header, summaryText } from './header';
 import { LogXToggle } from './logXToggle';
+import { bootPanel, reportRendered } from './panelBoot';
 import { RunStore } from './runStore';
 import { readPalette, watchTheme } from './theme';
 import { webviewApi } from './vscodeApi';
@@ -14,12 +15,7 @@ const DEFAULT_LOG_X = true;
 
 const vscode = webviewApi<WebviewToHost, WebviewPersistedState>();
 
-function reportError(error: unknown): void {
-  const message = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
-  vscode.postMessage({ type: 'error', message });
-}
-
-function start(): void {
+function start(): (message: HostToWebview) => void {
   const saved = vscode.getState();
   const store = new RunStore({ logX: saved?.logX ?? DEFAULT_LOG_X });
   const app = document.getElementById('app') ?? document.body;
@@ -35,9 +31,7 @@ function start(): void {
   };
 
   const charts = new ChartsView(main, CHART_SPECS, readPalette(), store.settings.logX, (points) => {
-    if (store.run === undefined) return;
-    document.body.dataset.state = 'rendered';
-    vscode.postMessage({ type: 'rendered', runId: store.run.runId, points, lastSeq: store.seq });
+    if (store.run !== undefined) reportRendered(vscode, store.run.runId, points, store.seq);
   });
 
   const toggle = new LogXToggle(header.toolbar, store.settings.logX, (logX) => {
@@ -49,47 +43,35 @@ function start(): void {
 
   watchTheme(() => charts.applyTheme(readPalette()));
 
-  window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-    try {
-      const result = store.apply(event.data);
-      switch (result.kind) {
-        case 'reset':
-          toggle.checked = store.settings.logX;
-          charts.reset(store.records, store.times, store.settings.logX);
-          persist();
-          break;
-        case 'append':
-          charts.append(result.added, store.times);
-          break;
-        case 'settings':
-          toggle.checked = store.settings.logX;
-          charts.reset(store.records, store.times, store.settings.logX);
-          persist();
-          break;
-        case 'gap':
-          vscode.postMessage({ type: 'ready' });
-          break;
-        case 'status':
-        case 'ignored':
-          break;
-        default: {
-          const unknown: never = result;
-          throw new Error(`unknown apply result ${JSON.stringify(unknown)}`);
-        }
+  return (message) => {
+    const result = store.apply(message);
+    switch (result.kind) {
+      case 'reset':
+        toggle.checked = store.settings.logX;
+        charts.reset(store.records, store.times, store.settings.logX);
+        persist();
+        break;
+      case 'append':
+        charts.append(result.added, store.times);
+        break;
+      case 'settings':
+        toggle.checked = store.settings.logX;
+        charts.reset(store.records, store.times, store.settings.logX);
+        persist();
+        break;
+      case 'gap':
+        vscode.postMessage({ type: 'ready' });
+        break;
+      case 'status':
+      case 'ignored':
+        break;
+      default: {
+        const unknown: never = result;
+        throw new Error(`unknown apply result ${JSON.stringify(unknown)}`);
       }
-      if (store.run !== undefined) header.update(store.run, summaryText(store.run, store.records[store.records.length - 1], store.times));
-    } catch (error) {
-      reportError(error);
     }
-  });
-  window.addEventListener('error', (event) => reportError(event.error ?? event.message));
-
-  // Posted last: the host sends nothing before `ready`, and the listener above is now in place.
-  vscode.postMessage({ type: 'ready' });
+    if (store.run !== undefined) header.update(store.run, summaryText(store.run, store.records[store.records.length - 1], store.times));
+  };
 }
 
-try {
-  start();
-} catch (error) {
-  reportError(error);
-}
+bootPanel(vscode, start);

@@ -9,7 +9,7 @@
 # Environment:
 #   E2E_TOOLS   where Node 24 and code-server are installed and reused (default .e2e-tools/, git-ignored)
 #   E2E_RUN     server state, logs and results; wiped at each start (default .e2e-run/, git-ignored)
-#   E2E_PORT    port of code-server on 127.0.0.1 (default 18080)
+#   E2E_PORT    port of code-server on 127.0.0.1 (default: a free port)
 #   PHASES      driver phases to run, comma-separated (default exthost,ui)
 # Writes $E2E_RUN/e2e-results.json ({passed, failed, tests[]}); prints `N passed, N failed` last; exits 1 on any failure.
 set -euo pipefail
@@ -17,7 +17,9 @@ set -euo pipefail
 EXT=$(cd "$(dirname "$0")/../.." && pwd)
 TOOLS=${E2E_TOOLS:-$EXT/.e2e-tools}
 RUN=${E2E_RUN:-$EXT/.e2e-run}
-PORT=${E2E_PORT:-18080}
+# Without E2E_PORT, the kernel picks a free port, so two runs on one machine (a developer's and CI's, or two
+# checkouts) never talk to each other's server.
+PORT=${E2E_PORT:-$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')}
 # code-server 4.139.1 contains VS Code 1.139.1 and its postinstall accepts only Node 24.
 NODE_VERSION=24.22.3
 CODE_SERVER_VERSION=4.139.1

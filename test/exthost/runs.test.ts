@@ -133,6 +133,33 @@ describe('runs', function () {
     assert.ok(status.epoch < 100000);
   });
 
+  it('resumes a stopped run in its folder', async () => {
+    const folder = makeTestFolder('resume-run');
+    const config = writeFile(folder, 'resume.grok.yaml', SMALL_CONFIG_YAML.replace('epochs: 30', 'epochs: 100000'));
+    let runDir = '';
+    const firstStop = later(waitForEvent(api.onDidChangeRunState, (e) => e.state === 'stopped' && sameDir(e.runDir, runDir), 'the first stop', RUN_TIMEOUT_MS));
+    runDir = await api.startRun(config);
+    while (epochsOf(runDir).length < 5) await sleep(100);
+    await api.stopRun(runDir);
+    await firstStop;
+    const before = epochsOf(runDir).length;
+
+    const running = later(waitForEvent(api.onDidChangeRunState, (e) => e.state === 'running' && sameDir(e.runDir, runDir), 'the resumed run to start', RUN_TIMEOUT_MS));
+    await vscode.commands.executeCommand('grokkingInspector.resumeRun', runDir);
+    await running;
+    const deadline = Date.now() + RUN_TIMEOUT_MS;
+    while (epochsOf(runDir).length < before + 5 && Date.now() < deadline) await sleep(100);
+    const secondStop = later(waitForEvent(api.onDidChangeRunState, (e) => e.state === 'stopped' && sameDir(e.runDir, runDir), 'the second stop', RUN_TIMEOUT_MS));
+    await api.stopRun(runDir);
+    await secondStop;
+
+    // Every epoch appears once, in order: the resume dropped the records after its checkpoint and retrained them.
+    const epochs = epochsOf(runDir);
+    assert.ok(epochs.length >= before + 5, `only ${epochs.length} epochs after the resume, ${before} before`);
+    assert.deepStrictEqual(epochs, range(0, epochs.length - 1));
+    assert.strictEqual(readStatus(runDir).state, 'stopped');
+  });
+
   it('reports the max event-loop delay', () => {
     const delay = api.maxEventLoopDelayMs();
     console.log(`max event-loop delay of the extension host while runs trained: ${delay.toFixed(1)} ms`);

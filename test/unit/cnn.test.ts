@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import type { FloatArray } from '../../src/engine/kernels/types';
 import { TypeScriptKernels } from '../../src/engine/kernels/typescript';
 import { TypeScriptConvKernels } from '../../src/engine/kernels/typescriptConv';
 import { Cnn, cnnParameterCount, type CnnShape } from '../../src/engine/model/cnn';
 import { Rng } from '../../src/engine/rng';
+import { gradientChecker, randomArray } from './helpers/finiteDifferences';
 
 // Central finite differences in float64, as in the MLP gradient test. ReLU and max-pool are piecewise linear,
 // and random float inputs keep every pre-activation and window maximum far (≫ h) from a kink or tie.
 const H = 1e-5;
 const TOLERANCE = 1e-7;
+const checkGradient = gradientChecker(H, TOLERANCE);
 
 const k = new TypeScriptKernels();
 const conv = new TypeScriptConvKernels();
@@ -16,28 +17,6 @@ const float64 = (n: number): Float64Array => new Float64Array(n);
 
 const PAPER: CnnShape = { lattice: 16, channels: [2, 4], hidden: [100], classes: 2 };
 const SMALL: CnnShape = { lattice: 8, channels: [2, 3], hidden: [5], classes: 2 };
-
-function randomArray(rng: Rng, length: number): Float64Array {
-  const a = new Float64Array(length);
-  for (let i = 0; i < length; i++) a[i] = 2 * rng.uniform() - 1;
-  return a;
-}
-
-function checkGradient(x: FloatArray, analytic: FloatArray, loss: () => number, what: string): void {
-  for (let i = 0; i < x.length; i++) {
-    const saved = x[i];
-    x[i] = saved + H;
-    const up = loss();
-    x[i] = saved - H;
-    const down = loss();
-    x[i] = saved;
-    const numeric = (up - down) / (2 * H);
-    assert.ok(
-      Math.abs(numeric - analytic[i]) <= TOLERANCE * Math.max(1, Math.abs(numeric)),
-      `${what}[${i}]: analytic ${analytic[i]}, numeric ${numeric}`,
-    );
-  }
-}
 
 describe('Ising CNN', () => {
   it('has 6798 parameters for L = 16, channels [2, 4], hidden [100]', () => {

@@ -2,43 +2,16 @@ import assert from 'node:assert/strict';
 import type { FloatArray } from '../../src/engine/kernels/types';
 import { TypeScriptConvKernels } from '../../src/engine/kernels/typescriptConv';
 import { Rng } from '../../src/engine/rng';
+import { dot, gradientChecker, randomArray } from './helpers/finiteDifferences';
 
 // Backward passes are checked against central finite differences (f(x + h) − f(x − h)) / 2h in float64. The
 // losses below are linear in each checked variable (convolution) or piecewise linear away from ties (max-pool),
 // so the truncation error vanishes and only rounding, about 1e-16/h ≈ 1e-11, remains.
 const H = 1e-5;
 const TOLERANCE = 1e-8;
+const checkGradient = gradientChecker(H, TOLERANCE);
 
 const conv = new TypeScriptConvKernels();
-
-function randomArray(rng: Rng, length: number): Float64Array {
-  const a = new Float64Array(length);
-  for (let i = 0; i < length; i++) a[i] = 2 * rng.uniform() - 1;
-  return a;
-}
-
-function dot(a: FloatArray, b: FloatArray): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function checkGradient(x: FloatArray, analytic: FloatArray, loss: () => number, what: string): void {
-  assert.equal(analytic.length, x.length);
-  for (let i = 0; i < x.length; i++) {
-    const saved = x[i];
-    x[i] = saved + H;
-    const up = loss();
-    x[i] = saved - H;
-    const down = loss();
-    x[i] = saved;
-    const numeric = (up - down) / (2 * H);
-    assert.ok(
-      Math.abs(numeric - analytic[i]) <= TOLERANCE * Math.max(1, Math.abs(numeric)),
-      `${what}[${i}]: analytic ${analytic[i]}, numeric ${numeric}`,
-    );
-  }
-}
 
 /** Computes the convolution from its definition, with explicit bounds checks for the zero padding. */
 function referenceConv(

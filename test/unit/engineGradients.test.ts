@@ -1,45 +1,16 @@
 import assert from 'node:assert/strict';
-import type { FloatArray } from '../../src/engine/kernels/types';
 import { TypeScriptKernels } from '../../src/engine/kernels/typescript';
 import { Mlp } from '../../src/engine/model/mlp';
 import { Rng } from '../../src/engine/rng';
+import { dot, gradientChecker, randomArray } from './helpers/finiteDifferences';
 
 // Every backward pass is checked against central finite differences (f(x + h) − f(x − h)) / 2h in float64.
 // With h = 1e-5 the truncation error is about h²·f''' ≈ 1e-10 and the rounding error about 1e-16/h ≈ 1e-11.
 const H = 1e-5;
 const TOLERANCE = 1e-7;
+const checkGradient = gradientChecker(H, TOLERANCE);
 
 const k = new TypeScriptKernels();
-
-function randomArray(rng: Rng, length: number): Float64Array {
-  const a = new Float64Array(length);
-  for (let i = 0; i < length; i++) a[i] = 2 * rng.uniform() - 1;
-  return a;
-}
-
-function dot(a: FloatArray, b: FloatArray): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-/** Checks `analytic` against the central difference of `loss` in every entry of `x`. */
-function checkGradient(x: FloatArray, analytic: FloatArray, loss: () => number, what: string): void {
-  assert.equal(analytic.length, x.length);
-  for (let i = 0; i < x.length; i++) {
-    const saved = x[i];
-    x[i] = saved + H;
-    const up = loss();
-    x[i] = saved - H;
-    const down = loss();
-    x[i] = saved;
-    const numeric = (up - down) / (2 * H);
-    assert.ok(
-      Math.abs(numeric - analytic[i]) <= TOLERANCE * Math.max(1, Math.abs(numeric)),
-      `${what}[${i}]: analytic ${analytic[i]}, numeric ${numeric}`,
-    );
-  }
-}
 
 describe('gradients against finite differences', () => {
   const rows = 4;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { loadKernels, loadKernelsFrom } from '../../src/engine/kernels/index';
-import { FLOAT32_MIN_NORMAL, TypeScriptKernels } from '../../src/engine/kernels/typescript';
+import { FLOAT32_MIN_NORMAL, PARAM_FLUSH, TypeScriptKernels } from '../../src/engine/kernels/typescript';
 import { Rng } from '../../src/engine/rng';
 
 const k = new TypeScriptKernels();
@@ -280,16 +280,17 @@ describe('Adam step', () => {
     });
   }
 
-  it('flushes values below the smallest normal float32 to zero', () => {
-    const theta = new Float32Array([1e-37, 2e-37, 1]);
+  it('flushes parameters below 2^-63 and moments below 2^-126 to zero', () => {
+    const theta = new Float32Array([1e-18, 2e-18, 1]);
     const grad = new Float32Array([0, 0, 1e-30]);
     const m = new Float32Array(3);
     const v = new Float32Array(3);
     // Decoupled decay with lr·wd = 0.9 shrinks θ tenfold; the zero gradient leaves the moments at 0.
     k.adamStep(theta, grad, m, v, 3, 1, 1, 0.9, 0.999, 1e-8, 0.9, false);
+    // 1e-19 is below 2⁻⁶³ ≈ 1.084e-19 and 2e-19 above it.
     assert.equal(theta[0], 0);
-    assert.ok(Math.abs(theta[1] - 2e-38) < 1e-44, `θ[1] = ${theta[1]}`);
-    assert.ok(theta[1] >= FLOAT32_MIN_NORMAL, `θ[1] = ${theta[1]}`);
+    assert.ok(Math.abs(theta[1] - 2e-19) < 1e-25, `θ[1] = ${theta[1]}`);
+    assert.ok(theta[1] >= PARAM_FLUSH, `θ[1] = ${theta[1]}`);
     // m = 0.1·1e-30 is normal; v = 0.001·1e-60 would be subnormal (or 0) in float32 and is flushed.
     assert.ok(m[2] > 0);
     assert.equal(v[2], 0);

@@ -4,10 +4,10 @@ import { TypeScriptKernels } from '../../src/engine/kernels/typescript';
 import { mlpParameterCount } from '../../src/engine/model/mlp';
 import { Evaluator, type Classifier } from '../../src/engine/train/evaluate';
 import { checkpointDue } from '../../src/engine/train/schedule';
-import { ModularAdditionTrainer, type TrainerHooks, type TrainingState } from '../../src/engine/train/trainer';
+import { ModularAdditionTrainer } from '../../src/engine/train/trainer';
 import { defaultConfig } from '../../src/shared/config/defaults';
 import type { GrokConfig } from '../../src/shared/config/types';
-import type { EpochRecord } from '../../src/shared/metrics';
+import { runTrainer, withoutTime } from './helpers/trainerRuns';
 
 const kernels = new TypeScriptKernels();
 
@@ -22,29 +22,6 @@ const small = (overrides: Partial<GrokConfig> = {}): GrokConfig => config({ p: 2
 function fakeClock(): () => number {
   let t = 0;
   return () => t++;
-}
-
-interface Recorded {
-  records: EpochRecord[];
-  checkpoints: TrainingState[];
-  result: { lastEpoch: number; reason: 'finished' | 'stopped' };
-}
-
-function runTrainer(trainer: ModularAdditionTrainer, hooks: Partial<TrainerHooks> = {}): Recorded {
-  const records: EpochRecord[] = [];
-  const checkpoints: TrainingState[] = [];
-  const result = trainer.run({
-    onEpoch: (r) => records.push(r),
-    onCheckpoint: (s) => checkpoints.push(s),
-    shouldStop: () => false,
-    checkpointDue: () => false,
-    ...hooks,
-  });
-  return { records, checkpoints, result };
-}
-
-function withoutTime(records: EpochRecord[]): Omit<EpochRecord, 'elapsedSeconds'>[] {
-  return records.map(({ elapsedSeconds: _, ...rest }) => rest);
 }
 
 describe('ModularAdditionTrainer', () => {

@@ -10,10 +10,10 @@ import { train } from '../../src/engine/run/session';
 import { listCheckpoints } from '../../src/engine/store/checkpoints';
 import { createTrainer, defaultIsingCacheDir } from '../../src/engine/train/create';
 import { isingInputs, isingParamsFromConfig } from '../../src/engine/train/isingTask';
-import { IsingTrainer, ModularAdditionTrainer, type Trainer, type TrainerHooks, type TrainingState } from '../../src/engine/train/trainer';
+import { IsingTrainer, ModularAdditionTrainer } from '../../src/engine/train/trainer';
 import { defaultConfig } from '../../src/shared/config/defaults';
 import type { GrokConfig } from '../../src/shared/config/types';
-import type { EpochRecord } from '../../src/shared/metrics';
+import { runTrainer, withoutTime } from './helpers/trainerRuns';
 
 const kernels = new TypeScriptKernels();
 
@@ -27,29 +27,6 @@ function config(overrides: Partial<GrokConfig> = {}): GrokConfig {
     trainSize: 60, testSize: 40, batchSize: 60, learningRate: 1e-3, weightDecay: 0, w0: 1, epochs: 3, seed: 0,
     ...overrides,
   });
-}
-
-interface Recorded {
-  records: EpochRecord[];
-  checkpoints: TrainingState[];
-  result: { lastEpoch: number; reason: 'finished' | 'stopped' };
-}
-
-function runTrainer(trainer: Trainer, hooks: Partial<TrainerHooks> = {}): Recorded {
-  const records: EpochRecord[] = [];
-  const checkpoints: TrainingState[] = [];
-  const result = trainer.run({
-    onEpoch: (r) => records.push(r),
-    onCheckpoint: (s) => checkpoints.push(s),
-    shouldStop: () => false,
-    checkpointDue: () => false,
-    ...hooks,
-  });
-  return { records, checkpoints, result };
-}
-
-function withoutTime(records: EpochRecord[]): Omit<EpochRecord, 'elapsedSeconds'>[] {
-  return records.map(({ elapsedSeconds: _, ...rest }) => rest);
 }
 
 describe('IsingTrainer', () => {

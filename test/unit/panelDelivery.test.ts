@@ -85,7 +85,7 @@ class Harness {
       this.posted.push(message);
       if (this.webview.deliver(message)) continue;
       this.failedPosts += 1;
-      this.delivery.deliveryFailed();
+      this.delivery.resync();
     }
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  compressibility, MagnitudePruner, magnitudePruningSweep, prunedCount, prunedLayers, pruningOrder, trapezoidArea,
+  ArgmaxAccuracy, compressibility, MagnitudePruner, magnitudePruningSweep, prunedCount, prunedLayers, pruningOrder, trapezoidArea,
 } from '../../src/engine/analysis/pruning';
 import { buildModularAddition } from '../../src/engine/data/modularAddition';
 import { TypeScriptKernels } from '../../src/engine/kernels/typescript';
@@ -157,6 +157,48 @@ describe('magnitude pruning', () => {
       assert.ok(share > 0, 'the bias-only class occurs in the test set');
       assert.deepEqual(params, original, 'the source parameters are untouched after the sweep');
       assert.equal(curve.points[100].realised, 1);
+    });
+
+    it('accuracy-only evaluation matches evaluate along the sweep', () => {
+      const config = defaultConfig({ task: 'modular-addition', p: 17, hiddenLayers: [24], w0: 1 });
+      const source = new ModularAdditionTask(config, kernels);
+      const rng = new Rng(6);
+      const params = source.model.params;
+      for (let i = 0; i < params.length; i++) params[i] = 2 * rng.uniform() - 1;
+      const copy = new ModularAdditionTask(config, kernels);
+      const data = buildModularAddition(17, config.trainFraction, config.dataSeed);
+      // Batches of 20 rows, so the 87 test rows end in a partial batch.
+      const argmax = new ArgmaxAccuracy(copy.model, data.testInputs, data.testTargets, 20);
+      const full = magnitudePruningSweep(params, copy.model, () => copy.evaluate('test', false).accuracy);
+      const fast = magnitudePruningSweep(params, copy.model, () => argmax.accuracy());
+      assert.deepEqual(fast.points.map((p) => p.accuracy), full.points.map((p) => p.accuracy));
+      assert.ok(new Set(full.points.map((p) => p.accuracy)).size > 3, 'the accuracy changes along the sweep');
+    });
+  });
+
+  describe('ArgmaxAccuracy', () => {
+    /** Returns fixed logits [rows, 3] for rows whose single input index selects the row. */
+    const table = [1, 1, 0, 0, 2, 2, NaN, 5, 1, -1, -3, -2];
+    const classifier = {
+      classes: 3,
+      inputWidth: 1,
+      forward(index: Int32Array, rows: number): Float32Array {
+        const out = new Float32Array(rows * 3);
+        for (let r = 0; r < rows; r++) out.set(table.slice(3 * index[r], 3 * index[r] + 3), 3 * r);
+        return out;
+      },
+    };
+
+    it('counts the first of equal maxima as the prediction', () => {
+      // Rows: [1 1 0] predicts 0, [0 2 2] predicts 1, [NaN 5 1] predicts 0 (every comparison with a NaN maximum
+      // is false, as in softmaxCrossEntropy), [−1 −3 −2] predicts 0. Batches of 4 leave a partial batch of 2.
+      const inputs = Int32Array.of(0, 1, 2, 3, 0, 1);
+      assert.equal(new ArgmaxAccuracy(classifier, inputs, Int32Array.of(0, 1, 0, 0, 1, 2), 4).accuracy(), 4 / 6);
+      assert.equal(new ArgmaxAccuracy(classifier, inputs, Int32Array.of(1, 2, 1, 2, 0, 1), 4).accuracy(), 2 / 6);
+    });
+
+    it('rejects inputs of the wrong length', () => {
+      assert.throws(() => new ArgmaxAccuracy(classifier, Int32Array.of(0, 1), Int32Array.of(0), 4), /inputs has 2 indices/);
     });
   });
 });

@@ -51,8 +51,9 @@ export interface Kernels {
   /**
    * One Adam step on `length` parameters, with bias-corrected moments. `step` counts from 1. `coupled` adds
    * wd·θ to the gradient before the moments (PyTorch Adam); otherwise θ ← θ − lr·wd·θ beside the step (AdamW).
-   * Values whose magnitude falls below the smallest normal float32 are written as 0 (flush to zero), because
-   * subnormal arithmetic is many times slower on x86 and the paper's PyTorch runs flush them too.
+   * Moments whose magnitude falls below the smallest normal float32 (2⁻¹²⁶) and parameters below 2⁻⁶³ are written
+   * as 0 (flush to zero), so that no product of two parameters is subnormal. Subnormal arithmetic is many times
+   * slower on x86, and the paper's PyTorch runs flush subnormals too.
    */
   adamStep(
     param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, length: number,

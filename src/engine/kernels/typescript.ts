@@ -1,7 +1,13 @@
 import type { FloatArray, Kernels } from './types';
 
-/** Smallest normal float32, 2⁻¹²⁶ ≈ 1.1754944e-38; Adam writes smaller magnitudes as 0. */
+/** Smallest normal float32, 2⁻¹²⁶ ≈ 1.1754944e-38; Adam writes smaller moments, and softmax smaller gradients, as 0. */
 export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+/**
+ * 2⁻⁶³ = √(2⁻¹²⁶) ≈ 1.0842022e-19; Adam writes parameters of smaller magnitude as 0, so that no product of two
+ * parameters is subnormal. The wasm-simd set does the same; src/engine/kernels/wasm/adam.ts explains why this
+ * cannot move a softmax probability by half a float32 ulp.
+ */
+export const PARAM_FLUSH = 1.0842021724855044e-19;
 /**
  * Half an ulp of 1 in float32, 2⁻²⁴. When the exponentials of the other logits sum to at most this, a float32
  * sum 1 + rest rounds to exactly 1, so the float32 loss log(sum) is exactly 0.
@@ -279,7 +285,7 @@ export class TypeScriptKernels implements Kernels {
       if (Math.abs(mi) < tiny) mi = 0;
       if (vi < tiny) vi = 0;
       let theta = theta0 * shrink - (stepSize * mi) / (Math.sqrt(vi) / sqrtBias2 + eps);
-      if (Math.abs(theta) < tiny) theta = 0;
+      if (Math.abs(theta) < PARAM_FLUSH) theta = 0;
       m[i] = mi;
       v[i] = vi;
       param[i] = theta;

@@ -1,6 +1,7 @@
 import type { InitName } from '../../shared/config/types';
 import type { ConvKernels, FloatArray, Kernels } from '../kernels/types';
 import type { Rng } from '../rng';
+import { initLayer } from './init';
 import type { TensorInfo } from './mlp';
 
 /**
@@ -220,17 +221,7 @@ export class Cnn {
       ...this.convs.map((c) => ({ weight: c.weight, bias: c.bias, fanIn: c.inChannels * KERNEL_TAPS, fanOut: c.outChannels * KERNEL_TAPS })),
       ...this.dense.map((d) => ({ weight: d.weight, bias: d.bias, fanIn: d.fanIn, fanOut: d.fanOut })),
     ];
-    for (const { weight, bias, fanIn, fanOut } of layers) {
-      if (scheme === 'xavier-normal') {
-        const std = Math.sqrt(2 / (fanIn + fanOut));
-        for (let i = 0; i < weight.length; i++) weight[i] = w0 * std * rng.normal();
-        bias.fill(0);
-      } else {
-        const bound = 1 / Math.sqrt(fanIn);
-        for (let i = 0; i < weight.length; i++) weight[i] = w0 * bound * (2 * rng.uniform() - 1);
-        for (let i = 0; i < bias.length; i++) bias[i] = w0 * bound * (2 * rng.uniform() - 1);
-      }
-    }
+    for (const { weight, bias, fanIn, fanOut } of layers) initLayer(weight, bias, fanIn, fanOut, rng, scheme, w0);
   }
 
   /** Computes the logits of `rows` spin images `input` [rows, 1, L, L]. */

@@ -1,6 +1,7 @@
 import type { InitName } from '../../shared/config/types';
 import type { FloatArray, Kernels } from '../kernels/types';
 import type { Rng } from '../rng';
+import { initLayer } from './init';
 
 /**
  * A multilayer perceptron on many-hot inputs: inputs → hidden… → outputs, ReLU after every hidden layer, logits
@@ -121,18 +122,7 @@ export class Mlp {
    * The draws do not reproduce PyTorch's random stream, only its distributions.
    */
   init(rng: Rng, scheme: InitName, w0: number): void {
-    for (const layer of this.layers) {
-      const { weight, bias, fanIn, fanOut } = layer;
-      if (scheme === 'xavier-normal') {
-        const std = Math.sqrt(2 / (fanIn + fanOut));
-        for (let i = 0; i < weight.length; i++) weight[i] = w0 * std * rng.normal();
-        bias.fill(0);
-      } else {
-        const bound = 1 / Math.sqrt(fanIn);
-        for (let i = 0; i < weight.length; i++) weight[i] = w0 * bound * (2 * rng.uniform() - 1);
-        for (let i = 0; i < bias.length; i++) bias[i] = w0 * bound * (2 * rng.uniform() - 1);
-      }
-    }
+    for (const { weight, bias, fanIn, fanOut } of this.layers) initLayer(weight, bias, fanIn, fanOut, rng, scheme, w0);
   }
 
   /** Computes the logits of `rows` rows whose active input indices are `index` [rows, inputWidth]. */

@@ -71,8 +71,11 @@ export class PanelDelivery {
     return this.delivery.event((seq) => ({ type: 'settings', seq, settings }));
   }
 
-  /** Marks a `postMessage` that resolved false, so the next `ready`, show or flush sends a whole `init`. */
-  deliveryFailed(): void {
+  /**
+   * Makes the next `ready`, show or flush send a whole `init`, after a `postMessage` that resolved false or a
+   * change of feed.
+   */
+  resync(): void {
     this.delivery.resync();
   }
 }

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { IsingPersistedState, IsingViewSettings } from '../../shared/isingPanelProtocol';
-import { messageHtml } from './html';
+import type { IsingViewSettings } from '../../shared/isingPanelProtocol';
 import { IsingRunSource } from './isingRunSource';
 import { IsingPanel, type IsingPanelHost } from './isingRunPanel';
+import { PanelRegistry } from './panelRegistry';
 import { RETAIN_CONTEXT } from './runPanel';
 import { webviewOptions } from './webviewPage';
 
@@ -17,36 +17,22 @@ const SETTINGS_KEY = 'grokkingInspector.isingPanel.settings';
  */
 const DEFAULT_SETTINGS: IsingViewSettings = { logX: true, scaled: true };
 
-function persistedRunDir(state: unknown): string | undefined {
-  if (typeof state !== 'object' || state === null) return undefined;
-  const runDir = (state as Partial<IsingPersistedState>).runDir;
-  return typeof runDir === 'string' && runDir !== '' ? runDir : undefined;
-}
-
-/** The Ising features panels: at most one per run, restored after a window reload from the webview's saved state. */
-export class IsingPanels implements vscode.Disposable, IsingPanelHost {
-  private readonly panels = new Map<string, IsingPanel>();
-  private readonly renderEmitter = new vscode.EventEmitter<{ runId: string; points: number }>();
-  private readonly disposables: vscode.Disposable[] = [];
-  /** Fires on each `rendered` message from a webview, after its charts drew; `points` counts checkpoints. */
-  readonly onDidRender = this.renderEmitter.event;
-
+/**
+ * The Ising features panels: at most one per resolved run folder, restored after a window reload from the
+ * webview's saved state. The `points` of `onDidRender` count checkpoints.
+ */
+export class IsingPanels extends PanelRegistry<IsingPanel, IsingViewSettings> implements IsingPanelHost {
   /**
    * @param isLiveHere tells whether this window trains the run, because a run trained by a worker thread shares
    *   the host's process id and would otherwise read as a run whose trainer died.
    */
   constructor(
     readonly extensionUri: vscode.Uri,
-    readonly log: vscode.LogOutputChannel,
-    private readonly memento: vscode.Memento,
+    log: vscode.LogOutputChannel,
+    memento: vscode.Memento,
     private readonly isLiveHere: (runDir: string) => boolean,
   ) {
-    this.disposables.push(
-      this.renderEmitter,
-      vscode.window.registerWebviewPanelSerializer(ISING_PANEL_VIEW_TYPE, {
-        deserializeWebviewPanel: (panel, state: unknown) => this.restore(panel, state),
-      }),
-    );
+    super(ISING_PANEL_VIEW_TYPE, 'isingPanel', log, memento);
   }
 
   /**
@@ -79,34 +65,10 @@ export class IsingPanels implements vscode.Disposable, IsingPanelHost {
   }
 
   setSettings(settings: IsingViewSettings, from: IsingPanel): void {
-    this.memento.update(SETTINGS_KEY, settings).then(undefined, (error: unknown) => {
-      this.log.error(`[isingPanel] saving the view settings failed: ${String(error)}`);
-    });
-    for (const panel of this.panels.values()) if (panel !== from) panel.sendSettings(settings);
+    this.storeSettings(SETTINGS_KEY, settings, 'the view settings', settings, from);
   }
 
-  rendered(runId: string, points: number): void {
-    this.renderEmitter.fire({ runId, points });
-  }
-
-  closed(panel: IsingPanel): void {
-    for (const [dir, open] of this.panels) if (open === panel) this.panels.delete(dir);
-  }
-
-  dispose(): void {
-    for (const panel of [...this.panels.values()]) panel.dispose();
-    this.panels.clear();
-    for (const d of this.disposables) d.dispose();
-    this.disposables.length = 0;
-  }
-
-  private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const runDir = persistedRunDir(state);
-    if (runDir === undefined) {
-      this.log.warn('[isingPanel] closed a restored panel without a saved run folder');
-      panel.dispose();
-      return;
-    }
+  protected async reopen(panel: vscode.WebviewPanel, runDir: string): Promise<void> {
     const dir = path.resolve(runDir);
     let source: IsingRunSource | undefined;
     let failure = `Run folder not found: ${dir}. Close this panel, or restore the folder and reload the window.`;
@@ -118,8 +80,7 @@ export class IsingPanels implements vscode.Disposable, IsingPanelHost {
     }
     if (source === undefined) {
       this.log.warn(`[isingPanel] run folder ${dir} of a restored panel could not be shown`);
-      panel.webview.options = { enableScripts: false };
-      panel.webview.html = messageHtml(panel.webview.cspSource, failure);
+      this.showFailure(panel, failure);
       return;
     }
     if (this.panels.has(dir)) {

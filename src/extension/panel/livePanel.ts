@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { PanelViewSettings, WebviewPersistedState } from '../../shared/protocol';
+import type { PanelViewSettings } from '../../shared/protocol';
 import type { RunFeed, RunFeedResolver } from '../runFeed';
-import { messageHtml } from './html';
+import { PanelRegistry } from './panelRegistry';
 import { RETAIN_CONTEXT, RunPanel, type RunPanelHost } from './runPanel';
 import { webviewOptions } from './webviewPage';
 
@@ -12,32 +12,15 @@ const LOG_X_KEY = 'grokkingInspector.livePanel.logX';
 /** Log x is the default because the grokking plateau is only visible on a log epoch axis. */
 const DEFAULT_LOG_X = true;
 
-function persistedRunDir(state: unknown): string | undefined {
-  if (typeof state !== 'object' || state === null) return undefined;
-  const runDir = (state as Partial<WebviewPersistedState>).runDir;
-  return typeof runDir === 'string' && runDir !== '' ? runDir : undefined;
-}
-
-/** The live training panels: at most one per run, restored after a window reload from the webview's saved state. */
-export class LivePanels implements vscode.Disposable, RunPanelHost {
-  private readonly panels = new Map<string, RunPanel>();
-  private readonly renderEmitter = new vscode.EventEmitter<{ runId: string; points: number }>();
-  private readonly disposables: vscode.Disposable[] = [];
-  /** Fires on each `rendered` message from a webview, after its charts drew. */
-  readonly onDidRender = this.renderEmitter.event;
-
+/** The live training panels: at most one per run id, restored after a window reload from the webview's saved state. */
+export class LivePanels extends PanelRegistry<RunPanel, PanelViewSettings> implements RunPanelHost {
   constructor(
     readonly extensionUri: vscode.Uri,
     private readonly resolveFeed: RunFeedResolver,
-    readonly log: vscode.LogOutputChannel,
-    private readonly memento: vscode.Memento,
+    log: vscode.LogOutputChannel,
+    memento: vscode.Memento,
   ) {
-    this.disposables.push(
-      this.renderEmitter,
-      vscode.window.registerWebviewPanelSerializer(LIVE_PANEL_VIEW_TYPE, {
-        deserializeWebviewPanel: (panel, state: unknown) => this.restore(panel, state),
-      }),
-    );
+    super(LIVE_PANEL_VIEW_TYPE, 'livePanel', log, memento);
   }
 
   show(feed: RunFeed, column: vscode.ViewColumn): vscode.WebviewPanel {
@@ -60,34 +43,10 @@ export class LivePanels implements vscode.Disposable, RunPanelHost {
   }
 
   setLogX(logX: boolean, from: RunPanel): void {
-    this.memento.update(LOG_X_KEY, logX).then(undefined, (error: unknown) => {
-      this.log.error(`[livePanel] saving the log-x setting failed: ${String(error)}`);
-    });
-    for (const panel of this.panels.values()) if (panel !== from) panel.sendSettings({ logX });
+    this.storeSettings(LOG_X_KEY, logX, 'the log-x setting', { logX }, from);
   }
 
-  rendered(runId: string, points: number): void {
-    this.renderEmitter.fire({ runId, points });
-  }
-
-  closed(panel: RunPanel): void {
-    if (this.panels.get(panel.runId) === panel) this.panels.delete(panel.runId);
-  }
-
-  dispose(): void {
-    for (const panel of [...this.panels.values()]) panel.dispose();
-    this.panels.clear();
-    for (const d of this.disposables) d.dispose();
-    this.disposables.length = 0;
-  }
-
-  private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const runDir = persistedRunDir(state);
-    if (runDir === undefined) {
-      this.log.warn('[livePanel] closed a restored panel without a saved run folder');
-      panel.dispose();
-      return;
-    }
+  protected async reopen(panel: vscode.WebviewPanel, runDir: string): Promise<void> {
     let feed: RunFeed | undefined;
     try {
       feed = await this.resolveFeed(runDir);
@@ -96,8 +55,7 @@ export class LivePanels implements vscode.Disposable, RunPanelHost {
     }
     if (feed === undefined) {
       this.log.warn(`[livePanel] run folder ${runDir} of a restored panel was not found`);
-      panel.webview.options = { enableScripts: false };
-      panel.webview.html = messageHtml(panel.webview.cspSource, `Run folder not found: ${runDir}. Close this panel, or restore the folder and reload the window.`);
+      this.showFailure(panel, `Run folder not found: ${runDir}. Close this panel, or restore the folder and reload the window.`);
       return;
     }
     const open = this.panels.get(feed.runId);

@@ -3,13 +3,8 @@ import type { HostToWebview, PanelViewSettings, WebviewToHost } from '../../shar
 import { isWebviewToHost } from '../../shared/protocol';
 import type { RunFeed } from '../runFeed';
 import { PanelDelivery, type DeliverySnapshot } from './delivery';
+import { PanelChannel, type CommonWebviewMessage } from './panelChannel';
 import { bundlePageHtml, webviewOptions } from './webviewPage';
-
-/**
- * Shortest time between two `append` messages. Records arriving faster are batched, so a run that logs
- * thousands of epochs per second costs the webview at most four redraws per second.
- */
-const FLUSH_INTERVAL_MS = 250;
 
 /**
  * Without retained context VS Code drops the webview document while the panel is hidden. The charts then use no
@@ -28,13 +23,11 @@ export interface RunPanelHost {
 
 /** One open live panel: feeds the webview from a run's feed under the delivery rules of the message contract. */
 export class RunPanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly channel: PanelChannel<HostToWebview, Exclude<WebviewToHost, CommonWebviewMessage>>;
   private feedSubscriptions: vscode.Disposable[] = [];
-  private delivery: PanelDelivery;
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly delivery: PanelDelivery;
   /** Last reason the feed gave for a stop or failure, for `init`s sent after the state event. */
   private reason: string | undefined;
-  private disposed = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -42,14 +35,20 @@ export class RunPanel implements vscode.Disposable {
     private readonly host: RunPanelHost,
   ) {
     panel.webview.options = webviewOptions(host.extensionUri);
-    this.delivery = this.newDelivery();
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.onDidChangeViewState((event) => this.post(this.delivery.setVisible(event.webviewPanel.visible))),
-      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
-    );
+    this.delivery = new PanelDelivery({ runId: this.feed.runId, snapshot: () => this.snapshot(), times: () => this.feed.times() }, RETAIN_CONTEXT);
+    this.channel = new PanelChannel(panel, {
+      tag: 'livePanel',
+      log: host.log,
+      delivery: this.delivery,
+      runId: () => this.runId,
+      isMessage: isWebviewToHost,
+      renderedUnit: 'points',
+      rendered: (runId, points) => host.rendered(runId, points),
+      receive: (message) => this.receive(message),
+      close: () => this.closed(),
+    });
     this.subscribe();
-    panel.webview.html = this.html();
+    panel.webview.html = bundlePageHtml(panel.webview, host.extensionUri, 'main', feed.info().title);
     host.log.info(`[livePanel] opened run ${feed.runId} (${feed.runDir})`);
   }
 
@@ -62,30 +61,23 @@ export class RunPanel implements vscode.Disposable {
     if (feed === this.feed) return;
     this.feed = feed;
     this.subscribe();
-    this.delivery.deliveryFailed();
-    this.post(this.delivery.flush());
+    this.delivery.resync();
+    this.channel.post(this.delivery.flush());
   }
 
   sendSettings(settings: PanelViewSettings): void {
-    this.post(this.delivery.settings(settings));
+    this.channel.post(this.delivery.settings(settings));
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    clearTimeout(this.flushTimer);
-    for (const d of [...this.feedSubscriptions, ...this.disposables]) d.dispose();
-    this.feedSubscriptions = [];
-    this.disposables.length = 0;
-    this.panel.dispose();
-    this.host.log.info(`[livePanel] closed run ${this.feed.runId}`);
-    this.host.closed(this);
+    this.channel.dispose();
   }
 
-  private newDelivery(): PanelDelivery {
-    const delivery = new PanelDelivery({ runId: this.feed.runId, snapshot: () => this.snapshot(), times: () => this.feed.times() }, RETAIN_CONTEXT);
-    delivery.setVisible(this.panel.visible);
-    return delivery;
+  private closed(): void {
+    for (const d of this.feedSubscriptions) d.dispose();
+    this.feedSubscriptions = [];
+    this.host.log.info(`[livePanel] closed run ${this.feed.runId}`);
+    this.host.closed(this);
   }
 
   private subscribe(): void {
@@ -93,11 +85,11 @@ export class RunPanel implements vscode.Disposable {
     this.feedSubscriptions = [
       this.feed.onDidAppend((records) => {
         this.delivery.buffer(records);
-        this.scheduleFlush();
+        this.channel.scheduleFlush();
       }),
       this.feed.onDidChangeState(({ state, reason }) => {
         this.reason = reason;
-        this.post(this.delivery.status(state, reason));
+        this.channel.post(this.delivery.status(state, reason));
       }),
     ];
   }
@@ -113,60 +105,16 @@ export class RunPanel implements vscode.Disposable {
     };
   }
 
-  private scheduleFlush(): void {
-    if (this.flushTimer !== undefined || this.disposed) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      this.post(this.delivery.flush());
-    }, FLUSH_INTERVAL_MS);
-  }
-
-  private post(messages: readonly HostToWebview[]): void {
-    if (this.disposed) return;
-    for (const message of messages) {
-      if (message.type === 'init') this.host.log.debug(`[livePanel] init of run ${this.runId}: seq ${message.seq}, ${message.records.length} records`);
-      this.panel.webview.postMessage(message).then(
-        (delivered) => {
-          if (delivered || this.disposed) return;
-          this.delivery.deliveryFailed();
-          this.host.log.debug(`[livePanel] ${message.type} seq ${message.seq} of run ${this.runId} not delivered; the next ready or show resends the history`);
-        },
-        (error: unknown) => {
-          this.delivery.deliveryFailed();
-          this.host.log.warn(`[livePanel] posting ${message.type} seq ${message.seq} to run ${this.runId} failed: ${String(error)}`);
-        },
-      );
-    }
-  }
-
-  private receive(message: unknown): void {
-    if (!isWebviewToHost(message)) {
-      this.host.log.warn(`[livePanel] ignored an invalid message from the webview of run ${this.runId}: ${JSON.stringify(message)}`);
-      return;
-    }
-    const typed: WebviewToHost = message;
-    switch (typed.type) {
-      case 'ready':
-        this.post(this.delivery.ready());
-        break;
-      case 'rendered':
-        this.host.log.trace(`[livePanel] run ${typed.runId} rendered ${typed.points} points up to seq ${typed.lastSeq}`);
-        this.host.rendered(typed.runId, typed.points);
-        break;
+  private receive(message: Exclude<WebviewToHost, CommonWebviewMessage>): void {
+    switch (message.type) {
       case 'setLogX':
-        if (typeof typed.logX === 'boolean') this.host.setLogX(typed.logX, this);
-        break;
-      case 'error':
-        this.host.log.error(`[livePanel] webview of run ${this.runId} reported: ${typed.message}`);
+        if (typeof message.logX === 'boolean') this.host.setLogX(message.logX, this);
         break;
       default: {
-        const unknown: never = typed;
+        // A one-member union does not narrow to never by its tag, so the check is on the tag itself.
+        const unknown: never = message.type;
         this.host.log.warn(`[livePanel] ignored webview message ${JSON.stringify(unknown)}`);
       }
     }
-  }
-
-  private html(): string {
-    return bundlePageHtml(this.panel.webview, this.host.extensionUri, 'main', this.feed.info().title);
   }
 }

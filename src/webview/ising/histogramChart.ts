@@ -1,6 +1,7 @@
 import { BarController, BarElement, Chart, LinearScale, Tooltip, type ScaleOptions, type TooltipItem } from 'chart.js';
 import type { Histogram } from './histogram';
 import type { Palette } from '../theme';
+import { CheckpointChart } from './checkpointChart';
 
 Chart.register(BarController, BarElement, LinearScale, Tooltip);
 
@@ -12,16 +13,12 @@ interface BinPoint {
 }
 
 /** Counts of fc1 units by their correlation r_E with E, over [−1, 1] (Fig. 3, bottom). */
-export class HistogramChart {
-  private readonly chart: Chart<'bar', BinPoint[]>;
-  private palette: Palette;
+export class HistogramChart extends CheckpointChart {
+  protected readonly chart: Chart<'bar', BinPoint[]>;
   private binned = 0;
 
-  constructor(
-    readonly canvas: HTMLCanvasElement,
-    palette: Palette,
-  ) {
-    this.palette = palette;
+  constructor(canvas: HTMLCanvasElement, palette: Palette) {
+    super(canvas, palette);
     this.chart = new Chart<'bar', BinPoint[]>(canvas, {
       type: 'bar',
       // Colours are scriptable, so a theme change reaches bars that chart.js has already resolved options for.
@@ -79,23 +76,7 @@ export class HistogramChart {
     this.chart.data.datasets[0].data = data;
   }
 
-  applyTheme(palette: Palette): void {
-    this.palette = palette;
-    this.chart.options.color = palette.foreground;
-    this.chart.options.font = { family: palette.fontFamily, size: palette.fontSize };
-    this.chart.options.scales = this.scales();
-  }
-
-  draw(): void {
-    this.chart.update('none');
-    this.canvas.dataset.points = String(this.points);
-  }
-
-  destroy(): void {
-    this.chart.destroy();
-  }
-
-  private scales(): { x: ScaleOptions<'linear'>; y: ScaleOptions<'linear'> } {
+  protected scales(): { x: ScaleOptions<'linear'>; y: ScaleOptions<'linear'> } {
     const common = { grid: { color: this.palette.grid }, ticks: { color: this.palette.foreground } };
     return {
       x: { ...common, type: 'linear', min: -1, max: 1, offset: false, title: { display: true, text: 'Pearson r_E of each fc1 unit with E', color: this.palette.foreground } } as ScaleOptions<'linear'>,

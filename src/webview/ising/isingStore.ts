@@ -1,8 +1,6 @@
 import type { IsingFeatureRecord, IsingSampleStrip } from '../../shared/isingFeatures';
 import type { IsingHostMessage, IsingScatterMissing, IsingScatterSeries, IsingViewSettings } from '../../shared/isingPanelProtocol';
-import type { GrokTimes } from '../../shared/metrics';
-import type { PanelRunInfo } from '../../shared/protocol';
-import { SeqGate } from '../seqGate';
+import { EpochStore } from '../epochStore';
 
 /** Change made by applying one host message, so the view redraws only what it must. */
 export type IsingApplyResult =
@@ -16,57 +14,33 @@ export type IsingApplyResult =
   /** A seq was skipped; the caller must post `ready` once so the host resends everything. */
   | { kind: 'gap' };
 
-const NO_TIMES: GrokTimes = { tTrain: null, tTest: null, tGrok: null, grokked: null };
-
 /** The webview's copy of one run's feature files, kept in step with the host by the seq rules of the contract. */
-export class IsingStore {
-  run: PanelRunInfo | undefined;
-  records: IsingFeatureRecord[] = [];
-  times: GrokTimes = NO_TIMES;
+export class IsingStore extends EpochStore<IsingFeatureRecord, IsingViewSettings> {
   samples: IsingSampleStrip | null = null;
   /** Last scatter received, whichever checkpoint it belongs to. */
   scatter: IsingScatterSeries | null = null;
   /** Last scatter request the host could not serve. */
   scatterMissing: IsingScatterMissing | null = null;
   warnings: string[] = [];
-  settings: IsingViewSettings;
-  private readonly gate = new SeqGate();
-
-  constructor(settings: IsingViewSettings) {
-    this.settings = settings;
-  }
-
-  get seq(): number {
-    return this.gate.seq;
-  }
 
   apply(message: IsingHostMessage): IsingApplyResult {
-    const verdict = this.gate.admit(message);
+    const verdict = this.admit(message);
     if (verdict === 'ignored') return { kind: 'ignored' };
     if (verdict === 'gap') return { kind: 'gap' };
     if (message.type === 'init') {
-      this.run = message.run;
-      this.records = [...message.records];
-      this.times = message.times;
+      this.reset(message);
       this.samples = message.samples;
       this.scatter = message.scatter;
       this.scatterMissing = null;
       this.warnings = message.warnings;
-      this.settings = message.settings;
       return { kind: 'reset' };
     }
     // Unreachable, because the gate reports a gap for every message before the first init; narrows the type.
     if (this.run === undefined) return { kind: 'gap' };
     if (message.type !== 'settings' && message.runId !== this.run.runId) return { kind: 'ignored' };
     switch (message.type) {
-      case 'append': {
-        // An epoch already held can only come from a batch that was also in an `init`.
-        const lastEpoch = this.records.length === 0 ? -Infinity : this.records[this.records.length - 1].epoch;
-        const added = message.records.filter((r) => r.epoch > lastEpoch);
-        this.records.push(...added);
-        this.times = message.times;
-        return { kind: 'append', added };
-      }
+      case 'append':
+        return { kind: 'append', added: this.appendRecords(message.records, message.times) };
       case 'times':
         this.times = message.times;
         return { kind: 'times' };

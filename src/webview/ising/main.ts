@@ -6,6 +6,7 @@ import type { IsingHostMessage, IsingPersistedState, IsingViewSettings, IsingWeb
 import { ChartsView } from '../chartsView';
 import { Header } from '../header';
 import { LogXToggle } from '../logXToggle';
+import { bootPanel, reportRendered } from '../panelBoot';
 import { readPalette, watchTheme } from '../theme';
 import { Toggle } from '../toggle';
 import { webviewApi } from '../vscodeApi';
@@ -22,11 +23,6 @@ import { summaryText } from './summary';
 const DEFAULT_SETTINGS: IsingViewSettings = { logX: true, scaled: true };
 
 const vscode = webviewApi<IsingWebviewMessage, IsingPersistedState>();
-
-function reportError(error: unknown): void {
-  const message = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
-  vscode.postMessage({ type: 'error', message });
-}
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, parent: HTMLElement, text?: string): HTMLElementTagNameMap[K] {
   const child = document.createElement(tag);
@@ -49,7 +45,7 @@ function chartFigure(parent: HTMLElement, id: string, title: string, label: stri
   return { canvas, caption };
 }
 
-function start(): void {
+function start(): (message: IsingHostMessage) => void {
   const saved = vscode.getState();
   const store = new IsingStore(saved?.settings ?? DEFAULT_SETTINGS);
   /** Checkpoint picked on the slider; null follows the latest. */
@@ -89,9 +85,7 @@ function start(): void {
   };
 
   const report = (): void => {
-    if (store.run === undefined) return;
-    document.body.dataset.state = 'rendered';
-    vscode.postMessage({ type: 'rendered', runId: store.run.runId, points: store.records.length, lastSeq: store.seq });
+    if (store.run !== undefined) reportRendered(vscode, store.run.runId, store.records.length, store.seq);
   };
 
   const charts = new ChartsView<IsingFeatureRecord>(rTildeGrid, rTildeSpecs(mode), palette, store.settings.logX, report);
@@ -164,62 +158,50 @@ function start(): void {
     charts.applyTheme(palette);
   });
 
-  window.addEventListener('message', (event: MessageEvent<IsingHostMessage>) => {
-    try {
-      const result = store.apply(event.data);
-      switch (result.kind) {
-        case 'reset':
-          requested = null;
-          logX.checked = store.settings.logX;
-          scaled.checked = store.settings.scaled;
-          mode.scaled = store.settings.scaled;
-          strip.show(store.samples);
-          showCheckpoint();
-          charts.reset(store.records, store.times, store.settings.logX);
-          persist();
-          break;
-        case 'append':
-          showCheckpoint();
-          charts.append(result.added, store.times);
-          break;
-        case 'times':
-          charts.setGrokTimes(store.times);
-          break;
-        case 'scatter':
-          showCheckpoint();
-          report();
-          break;
-        case 'settings':
-          logX.checked = store.settings.logX;
-          scaled.checked = store.settings.scaled;
-          mode.scaled = store.settings.scaled;
-          charts.reset(store.records, store.times, store.settings.logX);
-          persist();
-          break;
-        case 'gap':
-          vscode.postMessage({ type: 'ready' });
-          break;
-        case 'status':
-        case 'ignored':
-          break;
-        default: {
-          const unknown: never = result;
-          throw new Error(`unknown apply result ${JSON.stringify(unknown)}`);
-        }
+  return (message) => {
+    const result = store.apply(message);
+    switch (result.kind) {
+      case 'reset':
+        requested = null;
+        logX.checked = store.settings.logX;
+        scaled.checked = store.settings.scaled;
+        mode.scaled = store.settings.scaled;
+        strip.show(store.samples);
+        showCheckpoint();
+        charts.reset(store.records, store.times, store.settings.logX);
+        persist();
+        break;
+      case 'append':
+        showCheckpoint();
+        charts.append(result.added, store.times);
+        break;
+      case 'times':
+        charts.setGrokTimes(store.times);
+        break;
+      case 'scatter':
+        showCheckpoint();
+        report();
+        break;
+      case 'settings':
+        logX.checked = store.settings.logX;
+        scaled.checked = store.settings.scaled;
+        mode.scaled = store.settings.scaled;
+        charts.reset(store.records, store.times, store.settings.logX);
+        persist();
+        break;
+      case 'gap':
+        vscode.postMessage({ type: 'ready' });
+        break;
+      case 'status':
+      case 'ignored':
+        break;
+      default: {
+        const unknown: never = result;
+        throw new Error(`unknown apply result ${JSON.stringify(unknown)}`);
       }
-      updateHeader();
-    } catch (error) {
-      reportError(error);
     }
-  });
-  window.addEventListener('error', (event) => reportError(event.error ?? event.message));
-
-  // Posted last: the host sends nothing before `ready`, and the listener above is now in place.
-  vscode.postMessage({ type: 'ready' });
+    updateHeader();
+  };
 }
 
-try {
-  start();
-} catch (error) {
-  reportError(error);
-}
+bootPanel(vscode, start);

@@ -1,6 +1,7 @@
 import { Chart, LinearScale, PointElement, ScatterController, Tooltip, type ScaleOptions, type TooltipItem } from 'chart.js';
 import type { IsingScatterSeries } from '../../shared/isingPanelProtocol';
 import type { Palette } from '../theme';
+import { CheckpointChart } from './checkpointChart';
 
 Chart.register(ScatterController, PointElement, LinearScale, Tooltip);
 
@@ -13,16 +14,12 @@ interface ScatterPoint {
 const DOT_RADIUS = 1.5;
 
 /** E per bond against the pre-activation of the checkpoint's top fc1 unit, one dot per test snapshot (Fig. 3, top). */
-export class ScatterChart {
-  private readonly chart: Chart<'scatter', ScatterPoint[]>;
-  private palette: Palette;
+export class ScatterChart extends CheckpointChart {
+  protected readonly chart: Chart<'scatter', ScatterPoint[]>;
   private unit: number | null = null;
 
-  constructor(
-    readonly canvas: HTMLCanvasElement,
-    palette: Palette,
-  ) {
-    this.palette = palette;
+  constructor(canvas: HTMLCanvasElement, palette: Palette) {
+    super(canvas, palette);
     this.chart = new Chart<'scatter', ScatterPoint[]>(canvas, {
       type: 'scatter',
       // Colours are scriptable, so a theme change reaches points that chart.js has already resolved options for.
@@ -82,23 +79,7 @@ export class ScatterChart {
     this.chart.options.scales = this.scales();
   }
 
-  applyTheme(palette: Palette): void {
-    this.palette = palette;
-    this.chart.options.color = palette.foreground;
-    this.chart.options.font = { family: palette.fontFamily, size: palette.fontSize };
-    this.chart.options.scales = this.scales();
-  }
-
-  draw(): void {
-    this.chart.update('none');
-    this.canvas.dataset.points = String(this.points);
-  }
-
-  destroy(): void {
-    this.chart.destroy();
-  }
-
-  private scales(): { x: ScaleOptions<'linear'>; y: ScaleOptions<'linear'> } {
+  protected scales(): { x: ScaleOptions<'linear'>; y: ScaleOptions<'linear'> } {
     const axis = (title: string) => ({
       type: 'linear' as const,
       title: { display: true, text: title, color: this.palette.foreground },

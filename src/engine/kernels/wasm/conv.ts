@@ -199,6 +199,9 @@ export function conv3x3Backward(
   }
 }
 
+/** Offsets 0, 2, 4, 6 of the top-left corners of four neighbouring 2×2 windows in a row. */
+const STRIDE_TWO: v128 = i32x4(0, 2, 4, 6);
+
 /**
  * Writes output [planes, H/2, W/2] = the maximum of each 2×2 window of input [planes, H, W], and to argmax the
  * index into `input` of the first maximum in row-major window order. A NaN wins its window, as in the
@@ -212,7 +215,36 @@ export function maxPool2x2Forward(input: usize, output: usize, argmax: usize, pl
     const inBase = p * height * width;
     for (let y = 0; y < outHeight; y++) {
       const top = inBase + 2 * y * width;
-      for (let x = 0; x < outWidth; x++, out += 4) {
+      let x = 0;
+      // Four windows per pass. Shuffles split 8 inputs of each row into even and odd columns, which are the four
+      // corners. They are compared in the scalar loop's order and with its NaN rule, so both paths agree.
+      for (; x + 4 <= outWidth; x += 4, out += 16) {
+        const i00 = top + 2 * x;
+        const t = input + ((<usize>i00) << 2);
+        const b = t + ((<usize>width) << 2);
+        const t0 = v128.load(t);
+        const t1 = v128.load(t, 16);
+        const b0 = v128.load(b);
+        const b1 = v128.load(b, 16);
+        const first = i32x4.add(i32x4.splat(i00), STRIDE_TWO);
+        let max = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
+        let best = first;
+        let c = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+        let take = v128.or(f32x4.gt(c, max), f32x4.ne(c, c));
+        max = v128.bitselect(c, max, take);
+        best = v128.bitselect(i32x4.add(first, i32x4.splat(1)), best, take);
+        c = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+        take = v128.or(f32x4.gt(c, max), f32x4.ne(c, c));
+        max = v128.bitselect(c, max, take);
+        best = v128.bitselect(i32x4.add(first, i32x4.splat(width)), best, take);
+        c = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        take = v128.or(f32x4.gt(c, max), f32x4.ne(c, c));
+        max = v128.bitselect(c, max, take);
+        best = v128.bitselect(i32x4.add(first, i32x4.splat(width + 1)), best, take);
+        v128.store(output + out, max);
+        v128.store(argmax + out, best);
+      }
+      for (; x < outWidth; x++, out += 4) {
         const i00 = top + 2 * x;
         const i10 = i00 + width;
         let best = i00;
