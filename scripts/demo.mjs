@@ -1,4 +1,4 @@
-// Trains the grokking (w0 = 10) and the steady (w0 = 0.1) presets headless, side by side on two processes,
+// Trains the grokking (w0 = 10) and the steady (w0 = 0.1) modular-addition presets headless, side by side on two processes,
 // and prints both summaries as one table. Usage: npm run demo [-- --epochs N]
 // The run folders go to runs/demo/ and open in the extension with "Grokking: Show Live Panel".
 import { spawn } from 'node:child_process';

@@ -7,7 +7,7 @@ import { RecordFeed } from './runFeeds';
 
 /**
  * Feeds for runs that this window does not train: runs from an earlier session, from the command line or from
- * another machine. Each is read from its folder and, while its status says running, followed by a watcher on
+ * another machine. Each is read from its folder and, while its status is running, followed by a watcher on
  * `metrics.jsonl` and `status.json`.
  */
 export class DiskFeeds implements vscode.Disposable {

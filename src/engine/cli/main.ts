@@ -26,7 +26,7 @@ function formatSummary(s: RunSummary): string {
 
 /**
  * Trains in a worker thread (dist/worker.js, the extension's trainer), so that this thread stays free to handle
- * Ctrl+C: the first one asks the trainer to stop at its next check, the second quits at once.
+ * Ctrl+C: the first one sets the trainer's stop flag, checked before each step, the second quits at once.
  */
 function trainInWorker(request: RunRequest): Promise<{ runDir: string; status: RunStatus; summary: RunSummary }> {
   const stopFlag = new SharedArrayBuffer(4);
