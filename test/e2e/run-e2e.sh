@@ -50,7 +50,7 @@ fi
 # npm stays the machine's, now running on Node 24.
 export PATH="$TOOLS/node/bin:$PATH"
 
-step "code-server $CODE_SERVER_VERSION (its postinstall compiles native modules, about 100 s)"
+step "code-server $CODE_SERVER_VERSION (its postinstall compiles native modules, 2–4 minutes on two cores)"
 CODE_SERVER="$TOOLS/code-server/node_modules/.bin/code-server"
 MARKER="$TOOLS/code-server/.installed-$CODE_SERVER_VERSION-node$NODE_VERSION"
 if [ ! -e "$MARKER" ]; then

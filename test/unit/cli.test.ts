@@ -52,7 +52,8 @@ describe('command line', function () {
     await started;
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    assert.equal(code, 0, stderr);
+    assert.equal(code, 130, stderr);
+    assert.match(stdout, /provisional/);
     assert.match(stderr, /Stopped at epoch \d+; resume with/);
     const summary = JSON.parse(stdout.trim().split('\n').at(-1)!);
     const status = JSON.parse(fs.readFileSync(path.join(summary.runDir, 'status.json'), 'utf8'));
@@ -71,6 +72,29 @@ describe('command line', function () {
     const result = spawnSync(process.execPath, [CLI, 'train', file], { encoding: 'utf8' });
     assert.equal(result.status, 2);
     assert.ok(result.stderr.includes(`${file}:2:15: error: learningRate is the string "1e-4"`), result.stderr);
+  });
+
+  it('suggests the option meant', () => {
+    const result = spawnSync(process.execPath, [CLI, 'train', 'x.grok.yaml', '--epoch', '3'], { encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /Unknown option --epoch\. Did you mean --epochs\?/);
+  });
+
+  it('explains a missing config and a swapped verb', () => {
+    const { dir, file } = workspace(SMALL);
+    const missing = spawnSync(process.execPath, [CLI, 'train', path.join(dir, 'nope.grok.yaml')], { encoding: 'utf8' });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /Config file not found: .*nope\.grok\.yaml/);
+    const swapped = spawnSync(process.execPath, [CLI, 'resume', file], { encoding: 'utf8' });
+    assert.equal(swapped.status, 2);
+    assert.match(swapped.stderr, /is a file, not a run folder\. To train a config, use: grokking-inspector train/);
+  });
+
+  it('exits 2 without arguments', () => {
+    const result = spawnSync(process.execPath, [CLI], { encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /Usage:/);
+    assert.equal(spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).status, 0);
   });
 
   it('rejects bad arguments with usage', () => {

@@ -211,3 +211,23 @@ describe('config JSON schema', () => {
     }
   });
 });
+
+describe('typo suggestions', () => {
+  it('suggests the key meant', () => {
+    const r = loadConfigText('seed: 0\nlearningrate: 1e-3\nweight_decay: 0.1\n', 'yaml', fixedSeed);
+    const messages = r.diagnostics.map((d) => d.message);
+    assert.ok(messages.some((m) => m.includes('Unknown key "learningrate" is ignored. Did you mean "learningRate"?')), messages.join('\n'));
+    assert.ok(messages.some((m) => m.includes('Did you mean "weightDecay"?')), messages.join('\n'));
+  });
+
+  it('lists keys when nothing is close', () => {
+    const r = loadConfigText('seed: 0\nbananas: 3\n', 'yaml', fixedSeed);
+    assert.match(r.diagnostics[0].message, /Known keys: task, p,/);
+  });
+
+  it("keeps the product's own keys in the authors' dialect", () => {
+    const r = loadConfigText('train_type: Mod\nP: 23\nseed: 7\nepochs: 3\n', 'yaml', fixedSeed);
+    assert.equal(r.config!.seed, 7);
+    assert.equal(r.seedDrawn, false);
+  });
+});

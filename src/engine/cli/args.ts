@@ -1,8 +1,9 @@
+import { closestMatch } from '../../shared/suggest';
 import type { KernelPreference } from '../kernels';
 
 /** Parsed command line of `grokking-inspector`. */
 export type CliCommand =
-  | { kind: 'help' }
+  | { kind: 'help'; requested: boolean }
   | { kind: 'version' }
   | { kind: 'train'; config: string; epochs?: number; out?: string; json: boolean; kernels: KernelPreference }
   | { kind: 'resume'; runDir: string; epochs?: number; json: boolean; kernels: KernelPreference };
@@ -24,11 +25,17 @@ Options:
 
 export class UsageError extends Error {}
 
+const OPTIONS = ['--epochs', '--out', '--json', '--kernels', '--help', '--version'];
+
 export function parseArgs(argv: readonly string[]): CliCommand {
-  if (argv.length === 0 || argv.includes('-h') || argv.includes('--help')) return { kind: 'help' };
+  if (argv.length === 0) return { kind: 'help', requested: false };
+  if (argv.includes('-h') || argv.includes('--help')) return { kind: 'help', requested: true };
   if (argv.includes('--version')) return { kind: 'version' };
   const [verb, ...rest] = argv;
-  if (verb !== 'train' && verb !== 'resume') throw new UsageError(`Unknown command "${verb}". Use "train" or "resume".`);
+  if (verb !== 'train' && verb !== 'resume') {
+    const guess = closestMatch(verb, ['train', 'resume']);
+    throw new UsageError(`Unknown command "${verb}".${guess ? ` Did you mean "${guess}"?` : ' Use "train" or "resume".'}`);
+  }
   const positional: string[] = [];
   let epochs: number | undefined;
   let out: string | undefined;
@@ -62,7 +69,10 @@ export function parseArgs(argv: readonly string[]): CliCommand {
         break;
       }
       default:
-        if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}.`);
+        if (arg.startsWith('-')) {
+          const guess = closestMatch(arg, OPTIONS);
+          throw new UsageError(`Unknown option ${arg}.${guess ? ` Did you mean ${guess}?` : ''}`);
+        }
         positional.push(arg);
     }
   }

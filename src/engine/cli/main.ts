@@ -4,24 +4,28 @@ import { Worker } from 'node:worker_threads';
 import { loadConfigText, syntaxOf } from '../../shared/config/load';
 import type { RunSummary } from '../../shared/metrics';
 import type { RunStatus } from '../../shared/run';
+import { readStatus } from '../store/runFolder';
 import { PRODUCT_VERSION } from '../version';
 import type { RunRequest, WorkerMessage } from '../workerProtocol';
 import { parseArgs, USAGE, UsageError } from './args';
 import { ProgressLine } from './progress';
 
-function formatSummary(s: RunSummary): string {
-  const t = (v: number | null) => (v === null ? 'n/a' : String(v));
-  return [
+function formatSummary(s: RunSummary, stopped: boolean): string {
+  const t = (v: number | null) => (v === null ? 'not reached (accuracy has not risen above its epoch-0 value)' : String(v));
+  const lines = [
     `epochs          ${s.epochs}`,
     `train accuracy  ${s.trainAccuracy.toFixed(4)}`,
     `test accuracy   ${s.testAccuracy.toFixed(4)}`,
     `t_train         ${t(s.tTrain)}`,
     `t_test          ${t(s.tTest)}`,
-    `t_grok          ${t(s.tGrok)}`,
+    `t_grok          ${s.tGrok === null ? 'n/a' : String(s.tGrok)}`,
     `grokked         ${s.grokked === null ? 'n/a' : s.grokked ? 'yes' : 'no'}`,
     `wall time       ${s.wallSeconds.toFixed(1)} s`,
     `run folder      ${s.runDir}`,
-  ].join('\n');
+  ];
+  // The times are measured against the best accuracy so far, so they can still move when training goes on.
+  if (stopped) lines.push('(stopped early: t_train, t_test and t_grok are provisional)');
+  return lines.join('\n');
 }
 
 /**
@@ -82,8 +86,8 @@ function trainInWorker(request: RunRequest): Promise<{ runDir: string; status: R
 async function main(argv: string[]): Promise<number> {
   const command = parseArgs(argv);
   if (command.kind === 'help') {
-    process.stdout.write(USAGE + '\n');
-    return 0;
+    (command.requested ? process.stdout : process.stderr).write(USAGE + '\n');
+    return command.requested ? 0 : 2;
   }
   if (command.kind === 'version') {
     process.stdout.write(PRODUCT_VERSION + '\n');
@@ -97,6 +101,9 @@ async function main(argv: string[]): Promise<number> {
     try {
       text = fs.readFileSync(configPath, 'utf8');
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new UsageError(`Config file not found: ${configPath}. Check the path, or copy one from the examples folder.`);
+      if (code === 'EISDIR') throw new UsageError(`${configPath} is a folder. To continue a run folder, use: grokking-inspector resume ${command.config}`);
       throw new UsageError(`Cannot read the config ${configPath}: ${(err as Error).message}`);
     }
     const loaded = loadConfigText(text, syntaxOf(configPath));
@@ -114,14 +121,26 @@ async function main(argv: string[]): Promise<number> {
       runsRoot: path.resolve(command.out ?? path.join(path.dirname(configPath), 'runs')),
     });
   } else {
-    request.resumeDir = command.runDir;
+    const dir = path.resolve(command.runDir);
+    if (!fs.existsSync(dir)) throw new UsageError(`Run folder not found: ${dir}.`);
+    if (!fs.statSync(dir).isDirectory()) {
+      throw new UsageError(`${dir} is a file, not a run folder. To train a config, use: grokking-inspector train ${command.runDir}`);
+    }
+    const status = readStatus(dir);
+    if (status?.state === 'running') throw new UsageError(`${dir} is training in another process (pid ${status.pid}); stop it there first.`);
+    if (status?.state === 'finished' && (command.epochs === undefined || command.epochs <= status.epoch)) {
+      throw new UsageError(`${dir} has already finished at epoch ${status.epoch}. Pass --epochs N with N > ${status.epoch} to train it further.`);
+    }
+    request.resumeDir = dir;
   }
 
   const outcome = await trainInWorker(request);
-  if (outcome.status.state === 'stopped') process.stderr.write(`Stopped at epoch ${outcome.status.epoch}; resume with: grokking-inspector resume ${outcome.runDir}\n`);
-  process.stdout.write(formatSummary(outcome.summary) + '\n');
+  const stopped = outcome.status.state === 'stopped';
+  if (stopped) process.stderr.write(`Stopped at epoch ${outcome.status.epoch}; resume with: npx grokking-inspector resume ${outcome.runDir}\n`);
+  process.stdout.write(formatSummary(outcome.summary, stopped) + '\n');
   if (command.json) process.stdout.write(JSON.stringify(outcome.summary) + '\n');
-  return 0;
+  // 130 is the shell's code for an end by SIGINT, so scripts can tell a stopped run from a finished one.
+  return stopped ? 130 : 0;
 }
 
 main(process.argv.slice(2)).then(

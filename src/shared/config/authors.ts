@@ -1,4 +1,5 @@
 import type { Node as YamlNode } from 'yaml';
+import { findField } from './fields';
 
 /**
  * Reads the YAML configs of the code released with arXiv 2502.01739 (grokking_vs_learning) (keys such as `train_type`, `weight_multiplier`,
@@ -102,6 +103,7 @@ export function translateAuthorsConfig(entries: Map<string, Entry>): { entries: 
         break;
       default:
         if (key in KNOWN_UNUSED) warn(key, `${key} is not used: ${KNOWN_UNUSED[key]}.`);
+        else if (findField([key])) out.set(key, entry);
         else warn(key, `${key} is not used by Grokking Inspector and is ignored.`);
     }
   }

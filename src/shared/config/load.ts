@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNo
 import { CONFIG_FIELDS, defaultFor, DERIVED_SEED_KEYS, findField, type FieldSpec } from './fields';
 import type { GrokConfig, TaskName } from './types';
 import { translateAuthorsConfig, looksLikeAuthorsConfig } from './authors';
+import { closestMatch } from '../suggest';
 
 /** Zero-based position in the config text. */
 export interface TextPosition { line: number; character: number }
@@ -104,7 +105,9 @@ export function loadConfigText(text: string, syntax: ConfigSyntax, drawSeed: () 
   for (const [key, entry] of native) {
     const spec = findField([key]);
     if (!spec) {
-      diagnostics.push({ severity: 'warning', message: `Unknown key "${key}" is ignored. Known keys: ${CONFIG_FIELDS.map((f) => f.key).join(', ')}.`, path: [key], range: rangeOf(entry.keyNode) });
+      const guess = closestMatch(key, CONFIG_FIELDS.map((f) => f.key));
+      const hint = guess ? `Did you mean "${guess}"?` : `Known keys: ${CONFIG_FIELDS.map((f) => f.key).join(', ')}.`;
+      diagnostics.push({ severity: 'warning', message: `Unknown key "${key}" is ignored. ${hint}`, path: [key], range: rangeOf(entry.keyNode) });
       continue;
     }
     const checked = checkValue(spec, [key], entry.value, entry.node, rangeOf, diagnostics);
@@ -156,7 +159,7 @@ function describeRange(spec: FieldSpec): string {
 function checkNumber(spec: FieldSpec, label: string, value: unknown, integer: boolean): string | undefined {
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
     const suggestion = /e/i.test(value) && !value.includes('.') ? value.replace(/^([-+]?\d+)([eE])/, '$1.0$2') : value;
-    return `${label} is the string "${value}", not a number. Remove the quotes: write ${suggestion}.`;
+    return `${label} is the string "${value}", not a number. Remove the quotes: write ${suggestion} (a number in YAML 1.1 and 1.2 alike).`;
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     return `${label} must be ${describeRange(spec)}; got ${JSON.stringify(value) ?? String(value)}.`;
@@ -213,7 +216,9 @@ function checkValue(
         const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
         const sub = spec.fields?.find((f) => f.key === key);
         if (!sub) {
-          diagnostics.push({ severity: 'warning', message: `Unknown key "${label}.${key}" is ignored. Known keys: ${spec.fields?.map((f) => f.key).join(', ')}.`, path: [...path, key], range: rangeOf(keyNode) });
+          const guess = closestMatch(key, spec.fields?.map((f) => f.key) ?? []);
+          const hint = guess ? `Did you mean "${guess}"?` : `Known keys: ${spec.fields?.map((f) => f.key).join(', ')}.`;
+          diagnostics.push({ severity: 'warning', message: `Unknown key "${label}.${key}" is ignored. ${hint}`, path: [...path, key], range: rangeOf(keyNode) });
           continue;
         }
         const valueNode = (pair.value ?? keyNode) as YamlNode;
