@@ -37,6 +37,7 @@ const builds = [
   exists('src/webview/ising/main.ts') && { ...common, entryPoints: ['src/webview/ising/main.ts'], outfile: 'dist/webview/ising.js', platform: 'browser', format: 'iife', target: 'es2022', plugins: [webviewBoundary] },
   exists('test/exthost/index.ts') && { ...node, entryPoints: ['test/exthost/index.ts'], outfile: 'dist/test/exthost.js', external: ['vscode'], logOverride: { 'require-resolve-not-external': 'silent' } },
   exists('bench/main.ts') && { ...node, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
+  exists('bench/heap.ts') && { ...node, entryPoints: ['bench/heap.ts'], outfile: 'dist/bench-heap.js' },
 ].filter(Boolean);
 
 // The WebAssembly kernels are compiled first; the bundles load dist/kernels.wasm at run time.
