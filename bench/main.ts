@@ -99,9 +99,13 @@ async function main(): Promise<void> {
   const conv = loadConvKernels(kernels);
   const needsIsing = STEP_WORKLOADS.some((w) => w.model === 'cnn');
   let ising: IsingDataset | null = null;
+  let generation: { snapshots: number; seconds: number; sweeps: number; L: number } | null = null;
   if (needsIsing) {
     log('generating 1300 Ising snapshots…');
-    ising = await benchIsingDataset(workloadConfig('cnn'));
+    const config = workloadConfig('cnn');
+    const t0 = performance.now();
+    ising = await benchIsingDataset(config);
+    generation = { snapshots: ising.count, seconds: (performance.now() - t0) / 1000, sweeps: config.sweeps, L: config.lattice };
   }
 
   // Each workload runs on the engine and then on PyTorch before the next one starts, so that a change in the
@@ -191,6 +195,10 @@ async function main(): Promise<void> {
   const lateStep = ours.get('modadd-b64-late')!.median;
   const lateEpochMs = STEPS_PER_EPOCH * lateStep + epochs.testEvaluation.median;
   out.push(`test evaluation (3831 rows) inside each epoch: ${range(epochs.testEvaluation)} ms`);
+  if (generation) {
+    out.push(`Ising generation: ${(generation.snapshots / generation.seconds).toFixed(0)} snapshots/s on one thread ` +
+      `(${generation.snapshots} snapshots of ${generation.L}×${generation.L}, ${generation.sweeps} sweeps, ${generation.seconds.toFixed(1)} s)`);
+  }
   const projections = RUN_TARGETS.map((t) => ({
     epochs: t.epochs,
     targetSeconds: t.seconds,
@@ -241,6 +249,7 @@ async function main(): Promise<void> {
         referenceByThreads: r.reference?.byThreads ?? null,
         speedup: r.speedup,
       })),
+      isingGeneration: generation && { ...generation, snapshotsPerSecond: generation.snapshots / generation.seconds },
       epoch: { msPerEpoch: epochMs, testEvaluationMs: epochs.testEvaluation.median, lateEstimateMsPerEpoch: lateEpochMs, projections },
       profiles,
     };
