@@ -97,6 +97,8 @@ async function main(): Promise<void> {
   const loadBefore = loadAverage();
   const kernels = await loadKernels('auto', log);
   const conv = loadConvKernels(kernels);
+  // The WebAssembly set names itself 'wasm-simd-2t' when a helper thread splits its large products.
+  const engineThreads = kernels.name.endsWith('-2t') ? 2 : 1;
   const needsIsing = STEP_WORKLOADS.some((w) => w.model === 'cnn');
   let ising: IsingDataset | null = null;
   let generation: { snapshots: number; seconds: number; sweeps: number; L: number } | null = null;
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
   out.push(`Grokking Inspector benchmark, ${new Date().toISOString()}`);
   out.push(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.platform}; node ${machine.node}`);
   out.push(`load average (1, 5, 15 min): before ${loadBefore.join(', ')}; after ${loadAfter.join(', ')}`);
-  out.push(`engine kernels: ${kernels.name} (one thread) + ${conv.name} convolutions`);
+  out.push(`engine kernels: ${kernels.name} (${engineThreads === 2 ? 'large products on two threads' : 'one thread'}) + ${conv.name} convolutions`);
   if (reference.available) {
     out.push(`reference: PyTorch ${reference.torch} on ${reference.python}, flush_denormal on, BLAS ${reference.blas?.join(' → ') ?? 'not found in the process maps'}`);
     out.push(`  512×512 sgemm GFLOP/s by threads: ${Object.entries(reference.gemm512GflopsByThreads ?? {}).map(([t, g]) => `${t}: ${g}`).join(', ')}`);
@@ -232,7 +234,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine,
       loadAverage: { before: loadBefore, after: loadAfter },
-      engine: { kernels: kernels.name, conv: conv.name, threads: 1 },
+      engine: { kernels: kernels.name, conv: conv.name, threads: engineThreads },
       reference: { ...reference, results: undefined },
       targetSpeedup: TARGET_SPEEDUP,
       workloads: rows.map((r) => ({

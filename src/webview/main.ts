@@ -53,6 +53,9 @@ function start(): (message: HostToWebview) => void {
         break;
       case 'append':
         charts.append(result.added, store.times);
+        // Saved again with every batch, because a window reload restores the panel from the last saved state
+        // and a reload test showed a panel restored without one (code-server 4.139.1).
+        persist();
         break;
       case 'settings':
         toggle.checked = store.settings.logX;

@@ -276,7 +276,13 @@ async function phaseUi(page) {
   await page.reload();
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
   const restored = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-  await restored.locator('body[data-state="rendered"]').waitFor({ timeout: PANEL_TIMEOUT_MS });
+  try {
+    await restored.locator('body[data-state="rendered"]').waitFor({ timeout: PANEL_TIMEOUT_MS });
+  } catch (error) {
+    fs.mkdirSync(OUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUT, 'ui-reload-failure.png') });
+    throw error;
+  }
   let points = await readPoints(restored);
   const restoreDeadline = Date.now() + PANEL_TIMEOUT_MS;
   while (points !== epochs && Date.now() < restoreDeadline) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { loadKernels, loadKernelsFrom } from '../../src/engine/kernels/index';
+import { loadKernels, loadKernelsFrom, threadCount } from '../../src/engine/kernels/index';
 import { FLOAT32_MIN_NORMAL, PARAM_FLUSH, TypeScriptKernels } from '../../src/engine/kernels/typescript';
 import { Rng } from '../../src/engine/rng';
 
@@ -301,8 +301,11 @@ describe('Adam step', () => {
 describe('loadKernels', () => {
   it('returns the set asked for', async () => {
     assert.equal((await loadKernels('typescript')).name, 'typescript');
-    assert.equal((await loadKernels('wasm')).name, 'wasm-simd');
-    assert.equal((await loadKernels()).name, 'wasm-simd');
+    // The WebAssembly set's name carries its thread count, which the environment or the CPU count sets.
+    const wasmName = threadCount() === 2 ? 'wasm-simd-2t' : 'wasm-simd';
+    assert.equal((await loadKernels('wasm')).name, wasmName);
+    assert.equal((await loadKernels()).name, wasmName);
+    assert.equal((await loadKernels('wasm', undefined, { threads: 1 })).name, 'wasm-simd');
   });
 
   it('falls back to TypeScript without the module', async () => {

@@ -68,6 +68,12 @@ export interface Kernels {
    * undefined, and callers use the TypeScript convolution set (see `loadConvKernels`).
    */
   readonly conv?: ConvKernels;
+
+  /**
+   * Stops what the set runs beside its memory (the WebAssembly set's helper thread). The set keeps working
+   * afterwards, on one thread. Calling it is optional, because a helper thread never keeps a process alive.
+   */
+  dispose?(): void;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ConvKernels, FloatArray, Kernels } from './types';
 import { WasmConvKernels, type WasmMemoryAccess } from './wasmConvKernels';
+import { CONTROL_INTS, RowOp, RowSplitter } from './wasmThreads';
 
 /**
  * The WebAssembly SIMD kernel set: src/engine/kernels/wasm/ compiled by scripts/build-wasm.mjs to
@@ -64,14 +65,42 @@ interface WasmMemory {
 }
 interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: unknown } }>;
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ module: unknown; instance: { exports: unknown } }>;
 }
 const webAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 export interface KernelModule {
   readonly exports: KernelExports;
   readonly memory: WasmMemory;
+  /** The compiled WebAssembly.Module, which a helper thread instantiates on the same memory. */
+  readonly module: unknown;
 }
+
+/** Options of the 'wasm-simd' set for its large matrix products. */
+export interface WasmKernelOptions {
+  /** 1: every product on the calling thread. 2: large products split with a helper worker (wasmThreads.ts). */
+  threads?: 1 | 2;
+  /** Products with fewer multiply-adds (m·k·n) run on one thread; the default comes from the README's measurements. */
+  minMultiplyAdds?: number;
+  /** Chunks of rows per split product; the default comes from the README's measurements. */
+  chunks?: number;
+  /** How long the helper polls for the next product before it sleeps, in ms. */
+  helperSpinMs?: number;
+  /** How long a product waits for the helper before computing its rows alone, in ms (wasmThreads.ts). */
+  helperTimeoutMs?: number;
+  /** Receives the one line written when the helper fails and products fall back to one thread. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Smallest product that is split between two threads, in multiply-adds. Measured in src/engine/kernels/wasm/README.md
+ * ("A second thread").
+ */
+export const DEFAULT_MIN_MULTIPLY_ADDS = 1 << 18;
+/** Chunks per split product; measured in the same section. */
+export const DEFAULT_CHUNKS = 8;
+/** Helper poll time after each product, in ms; measured in the same section. */
+export const DEFAULT_HELPER_SPIN_MS = 0.2;
 
 /** Instantiates dist/kernels.wasm (or the module at `wasmPath`) on a new shared memory. */
 export async function instantiateKernelModule(wasmPath: string): Promise<KernelModule> {
@@ -82,22 +111,28 @@ export async function instantiateKernelModule(wasmPath: string): Promise<KernelM
     throw new Error(`Cannot read the WebAssembly kernels at ${wasmPath} (${(err as Error).message}); build them with \`node scripts/build-wasm.mjs\`.`);
   }
   const memory = new webAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
-  const { instance } = await webAssembly.instantiate(bytes, { env: { memory } });
-  return { exports: instance.exports as KernelExports, memory };
+  const { module, instance } = await webAssembly.instantiate(bytes, { env: { memory } });
+  return { exports: instance.exports as KernelExports, memory, module };
 }
 
 /**
  * Creates the 'wasm-simd' kernel set from the module at `wasmPath` (normally dist/kernels.wasm). Its `conv`
  * member is the matching convolution set, which works on buffers from this set's `alloc`.
  */
-export async function createWasmKernels(wasmPath: string): Promise<Kernels & { readonly conv: ConvKernels }> {
-  return new WasmKernels(await instantiateKernelModule(wasmPath));
+export async function createWasmKernels(
+  wasmPath: string, options: WasmKernelOptions = {},
+): Promise<Kernels & { readonly conv: ConvKernels; readonly helperChunks: number; dispose(): void }> {
+  return new WasmKernels(await instantiateKernelModule(wasmPath), options);
 }
+
+/** Stops the helper thread of a kernel set that was collected without `dispose`. */
+const helpers = new FinalizationRegistry<RowSplitter>((splitter) => splitter.close());
 
 const alignUp = (x: number) => Math.ceil(x / ALIGN) * ALIGN;
 
 class WasmKernels implements Kernels, WasmMemoryAccess {
-  readonly name = 'wasm-simd';
+  /** 'wasm-simd', or 'wasm-simd-2t' when large products are split with a helper thread. */
+  readonly name: string;
   readonly conv: ConvKernels;
 
   private readonly wasm: KernelExports;
@@ -113,14 +148,45 @@ class WasmKernels implements Kernels, WasmMemoryAccess {
   private readonly scratch = new Map<string, { offset: number; bytes: number }>();
   /** Copies of Int32Array arguments that do not live in this memory. */
   private staging: { offset: number; view: Int32Array } = { offset: 0, view: new Int32Array(0) };
+  /** Splits large products with a helper thread; null on one thread. */
+  private readonly splitter: RowSplitter | null = null;
 
-  constructor(module: KernelModule) {
+  constructor(module: KernelModule, options: WasmKernelOptions) {
     this.wasm = module.exports;
     this.memory = module.memory;
     this.top = alignUp(this.wasm.heapBase());
     const countsOffset = this.reserve(2 * 4);
     this.counts = new Int32Array(this.currentBuffer(), countsOffset, 2);
     this.conv = new WasmConvKernels(this);
+    const threads = options.threads ?? 1;
+    if (threads !== 1 && threads !== 2) throw new RangeError(`The wasm-simd kernels run on 1 or 2 threads, not ${String(threads)}.`);
+    this.name = threads === 2 ? 'wasm-simd-2t' : 'wasm-simd';
+    if (threads === 2) {
+      this.splitter = new RowSplitter({
+        module: module.module,
+        memory: module.memory,
+        control: this.reserve(CONTROL_INTS * 4),
+        ops: [this.wasm.matmulRows, this.wasm.matmulTransARows],
+        minMultiplyAdds: options.minMultiplyAdds ?? DEFAULT_MIN_MULTIPLY_ADDS,
+        chunks: options.chunks ?? DEFAULT_CHUNKS,
+        helperSpinMs: options.helperSpinMs ?? DEFAULT_HELPER_SPIN_MS,
+        helperTimeoutMs: options.helperTimeoutMs,
+        log: options.log,
+      });
+      helpers.register(this, this.splitter, this);
+    }
+  }
+
+  /** Number of row chunks that the helper thread computed so far (0 on one thread), for tests and benchmarks. */
+  get helperChunks(): number {
+    return this.splitter?.helperChunks ?? 0;
+  }
+
+  /** Stops the helper thread, if any; the set keeps working on one thread. */
+  dispose(): void {
+    if (this.splitter === null) return;
+    helpers.unregister(this);
+    this.splitter.close();
   }
 
   get exports(): KernelExports {
@@ -140,7 +206,7 @@ class WasmKernels implements Kernels, WasmMemoryAccess {
     const pa = this.floats(a, m * k, 'a');
     const pb = this.floats(b, k * n, 'b');
     const pc = this.floats(c, m * n, 'c');
-    this.wasm.matmulRows(pa, pb, pc, m, k, n, 0, m, accumulate ? 1 : 0);
+    this.rows(RowOp.Matmul, pa, pb, pc, m, k, n, accumulate);
   }
 
   matmulTransB(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate = false): void {
@@ -149,14 +215,25 @@ class WasmKernels implements Kernels, WasmMemoryAccess {
     const pc = this.floats(c, m * n, 'c');
     const bt = this.scratchBytes('products', k * n * 4);
     this.wasm.transpose(pb, bt, n, k);
-    this.wasm.matmulRows(pa, bt, pc, m, k, n, 0, m, accumulate ? 1 : 0);
+    this.rows(RowOp.Matmul, pa, bt, pc, m, k, n, accumulate);
   }
 
   matmulTransA(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate = false): void {
     const pa = this.floats(a, k * m, 'a');
     const pb = this.floats(b, k * n, 'b');
     const pc = this.floats(c, m * n, 'c');
-    this.wasm.matmulTransARows(pa, pb, pc, m, k, n, 0, m, accumulate ? 1 : 0);
+    this.rows(RowOp.MatmulTransA, pa, pb, pc, m, k, n, accumulate);
+  }
+
+  /** Runs all rows of a product, split with the helper unless it accumulates (see RowSplitter). */
+  private rows(op: RowOp, pa: number, pb: number, pc: number, m: number, k: number, n: number, accumulate: boolean): void {
+    if (this.splitter !== null && !accumulate) {
+      this.splitter.run(op, pa, pb, pc, m, k, n);
+    } else if (op === RowOp.Matmul) {
+      this.wasm.matmulRows(pa, pb, pc, m, k, n, 0, m, accumulate ? 1 : 0);
+    } else {
+      this.wasm.matmulTransARows(pa, pb, pc, m, k, n, 0, m, accumulate ? 1 : 0);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------

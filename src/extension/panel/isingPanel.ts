@@ -52,7 +52,7 @@ export class IsingPanels extends PanelRegistry<IsingPanel, IsingViewSettings> im
       ...webviewOptions(this.extensionUri),
       retainContextWhenHidden: RETAIN_CONTEXT,
     });
-    this.panels.set(dir, new IsingPanel(panel, source, this));
+    this.opened(dir, new IsingPanel(panel, source, this));
     return panel;
   }
 
@@ -89,6 +89,6 @@ export class IsingPanels extends PanelRegistry<IsingPanel, IsingViewSettings> im
       return;
     }
     this.log.info(`[isingPanel] restoring the panel of run ${source.runId}`);
-    this.panels.set(dir, new IsingPanel(panel, source, this));
+    this.opened(dir, new IsingPanel(panel, source, this));
   }
 }

@@ -28,6 +28,10 @@ export class IsingPanel implements vscode.Disposable {
   private readonly channel: PanelChannel<IsingHostMessage, Exclude<IsingWebviewMessage, CommonWebviewMessage>>;
   private readonly delivery: SeqDelivery<IsingHostMessage, IsingFeatureRecord>;
 
+  get runDir(): string {
+    return this.source.runDir;
+  }
+
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly source: IsingRunSource,

@@ -34,7 +34,7 @@ export class LivePanels extends PanelRegistry<RunPanel, PanelViewSettings> imple
       ...webviewOptions(this.extensionUri),
       retainContextWhenHidden: RETAIN_CONTEXT,
     });
-    this.panels.set(feed.runId, new RunPanel(panel, feed, this));
+    this.opened(feed.runId, new RunPanel(panel, feed, this));
     return panel;
   }
 
@@ -65,6 +65,6 @@ export class LivePanels extends PanelRegistry<RunPanel, PanelViewSettings> imple
       return;
     }
     this.log.info(`[livePanel] restoring the panel of run ${feed.runId}`);
-    this.panels.set(feed.runId, new RunPanel(panel, feed, this));
+    this.opened(feed.runId, new RunPanel(panel, feed, this));
   }
 }

@@ -4,6 +4,7 @@ import { messageHtml } from './html';
 /** Open panel, as a registry uses it. */
 export interface RegisteredPanel<Settings> extends vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
+  readonly runDir: string;
   sendSettings(settings: Settings): void;
 }
 
@@ -26,12 +27,18 @@ export abstract class PanelRegistry<Panel extends RegisteredPanel<Settings>, Set
   readonly onDidRender = this.renderEmitter.event;
 
   /** @param tag log prefix without brackets, such as `livePanel`. */
+  /** Set while the registry disposes its panels at shutdown, when closing a panel must not forget its run. */
+  private disposing = false;
+  /** Workspace-state key of the run folders of open panels, the fallback for a panel restored without state. */
+  private readonly openRunsKey: string;
+
   constructor(
     viewType: string,
     protected readonly tag: string,
     readonly log: vscode.LogOutputChannel,
     protected readonly memento: vscode.Memento,
   ) {
+    this.openRunsKey = `${viewType}.openRunDirs`;
     this.disposables.push(
       this.renderEmitter,
       vscode.window.registerWebviewPanelSerializer(viewType, {
@@ -46,9 +53,27 @@ export abstract class PanelRegistry<Panel extends RegisteredPanel<Settings>, Set
 
   closed(panel: Panel): void {
     for (const [key, open] of this.panels) if (open === panel) this.panels.delete(key);
+    if (!this.disposing) this.setOpenRuns(this.openRuns().filter((dir) => dir !== panel.runDir));
+  }
+
+  /** Registers an opened panel and remembers its run folder for a window reload. */
+  protected opened(key: string, panel: Panel): void {
+    this.panels.set(key, panel);
+    if (!this.openRuns().includes(panel.runDir)) this.setOpenRuns([...this.openRuns(), panel.runDir]);
+  }
+
+  private openRuns(): string[] {
+    return this.memento.get<string[]>(this.openRunsKey, []);
+  }
+
+  private setOpenRuns(dirs: string[]): void {
+    this.memento.update(this.openRunsKey, dirs).then(undefined, (error: unknown) => {
+      this.log.error(`[${this.tag}] saving the open panels failed: ${String(error)}`);
+    });
   }
 
   dispose(): void {
+    this.disposing = true;
     for (const panel of [...this.panels.values()]) panel.dispose();
     this.panels.clear();
     for (const d of this.disposables) d.dispose();
@@ -76,9 +101,14 @@ export abstract class PanelRegistry<Panel extends RegisteredPanel<Settings>, Set
   }
 
   private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const runDir = persistedRunDir(state);
+    // VS Code sometimes restores a webview without the state it saved (seen in reload tests on code-server
+    // 4.139.1), so the run folders the host remembers are the fallback.
+    const open = new Set([...this.panels.values()].map((p) => p.runDir));
+    const saved = persistedRunDir(state);
+    const runDir = saved ?? this.openRuns().find((dir) => !open.has(dir));
+    if (saved === undefined && runDir !== undefined) this.log.info(`[${this.tag}] a restored panel had no saved state; reopening ${runDir}`);
     if (runDir === undefined) {
-      this.log.warn(`[${this.tag}] closed a restored panel without a saved run folder`);
+      this.log.warn(`[${this.tag}] closed a restored panel without a saved run folder (state ${JSON.stringify(state)?.slice(0, 200)})`);
       panel.dispose();
       return;
     }

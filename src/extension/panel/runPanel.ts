@@ -57,6 +57,10 @@ export class RunPanel implements vscode.Disposable {
   }
 
   /** Switches to another feed of the same run (a live trainer replacing a folder watcher) and resends everything. */
+  get runDir(): string {
+    return this.feed.runDir;
+  }
+
   replaceFeed(feed: RunFeed): void {
     if (feed === this.feed) return;
     this.feed = feed;
