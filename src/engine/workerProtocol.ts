@@ -3,7 +3,7 @@ import type { KernelPreference } from './kernels';
 import type { EpochRecord, GrokTimes, RunSummary } from '../shared/metrics';
 import type { RunManifest, RunStatus } from '../shared/run';
 
-/** What to train: a new run from a config, or the continuation of a stopped run from its last checkpoint. */
+/** A training request: a new run from a config, or the continuation of a stopped run from its last checkpoint. */
 export interface RunRequest {
   /** For a new run: the resolved config and where it came from. */
   config?: GrokConfig;
@@ -18,7 +18,7 @@ export interface RunRequest {
   kernels?: KernelPreference;
 }
 
-/** What the extension host passes to a training worker as `workerData`. */
+/** The `workerData` of a training worker: the request and the stop flag. */
 export interface WorkerJob extends RunRequest {
   /** One Int32 slot; the host stores 1 to ask the trainer to stop at the next check. */
   stopFlag: SharedArrayBuffer;

@@ -1,7 +1,7 @@
 /**
  * One line of a run's `metrics.jsonl`. Epoch 0 is the evaluation of the initial parameters, before any step.
  * For epochs ≥ 1, `trainLoss` and `trainAccuracy` are the means over the epoch's mini-batches, weighted by batch
- * size and computed while the parameters change, as the paper logs them; at epoch 0 they come from one pass over
+ * size and computed while the parameters change, as the code released with arXiv 2502.01739 logs them; at epoch 0 they come from one pass over
  * the whole training set. Test metrics are always one pass over the whole test set after the epoch.
  */
 export interface EpochRecord {
@@ -30,7 +30,7 @@ export interface GrokTimes {
   tTest: number | null;
   /** tTest − tTrain. */
   tGrok: number | null;
-  /** True when tGrok > tTrain, the paper's definition of grokking. */
+  /** True when tGrok > tTrain, the definition of grokking of arXiv 2502.01739. */
   grokked: boolean | null;
 }
 

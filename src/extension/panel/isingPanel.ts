@@ -23,7 +23,7 @@ const DEFAULT_SETTINGS: IsingViewSettings = { logX: true, scaled: true };
  */
 export class IsingPanels extends PanelRegistry<IsingPanel, IsingViewSettings> implements IsingPanelHost {
   /**
-   * @param isLiveHere tells whether this window trains the run, because a run trained by a worker thread shares
+   * @param isLiveHere returns whether this window trains the run, because a run trained by a worker thread shares
    *   the host's process id and would otherwise read as a run whose trainer died.
    */
   constructor(

@@ -23,6 +23,9 @@ const RENAMED: Record<string, string> = {
   epochs: 'epochs',
 };
 
+/** Authors' Ising keys -> product keys. */
+const ISING_KEYS: Record<string, string> = { train_size: 'trainSize', test_size: 'testSize', conv_channels: 'convChannels' };
+
 /** Keys that the product reproduces in another way, with the reason shown in their warning. */
 const KNOWN_UNUSED: Record<string, string> = {
   data_seed_end: 'seed ranges run their first seed until sweeps exist',
@@ -77,7 +80,7 @@ export function translateAuthorsConfig(entries: Map<string, Entry>): { entries: 
       case 'test_size':
       case 'conv_channels':
         // Ising settings; the authors' modular-addition configs carry them too, unused.
-        if (entries.get('train_type')?.value === 'Ising') out.set(key === 'train_size' ? 'trainSize' : key === 'test_size' ? 'testSize' : 'convChannels', entry);
+        if (entries.get('train_type')?.value === 'Ising') out.set(ISING_KEYS[key], entry);
         else warn(key, `${key} is not used: it applies to the Ising task only.`);
         break;
       case 'dropout_prob':

@@ -121,8 +121,9 @@ export function loadConfigText(text: string, syntax: ConfigSyntax, drawSeed: () 
       defaulted.push(spec.key);
     } else if (spec.kind === 'object' && native.has(spec.key) && out[spec.key] !== undefined && spec.taskDefaults && task in spec.taskDefaults) {
       // A partly given object takes its missing sub-keys from the task's default, not the general one.
-      const given = native.get(spec.key)!.node;
-      const keys = isMap(given) ? given.items.map((p) => String(isScalar(p.key) ? p.key.value : p.key)) : [];
+      const givenNode = native.get(spec.key)!.node;
+      const keys: string[] = [];
+      if (isMap(givenNode)) for (const pair of givenNode.items) keys.push(String(isScalar(pair.key) ? pair.key.value : pair.key));
       out[spec.key] = { ...(fallback as object), ...Object.fromEntries(keys.map((k) => [k, (out[spec.key] as Record<string, unknown>)[k]])) };
     }
     if (spec.task && spec.task !== task && native.has(spec.key)) {
