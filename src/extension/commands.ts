@@ -67,8 +67,9 @@ export async function startRun(ctx: CommandContext, uri?: vscode.Uri, overrides:
     runsRoot: runsRootFor(configUri),
     epochs: overrides.epochs,
   });
-  ctx.panels.show(feed, vscode.ViewColumn.Beside);
-  if (feed.config.task === 'ising') ctx.ising.show(feed.runDir, vscode.ViewColumn.Beside);
+  const live = ctx.panels.show(feed, vscode.ViewColumn.Beside);
+  // The features panel joins the live panel's group as a second tab, so the config keeps half the window.
+  if (feed.config.task === 'ising') ctx.ising.show(feed.runDir, live.viewColumn ?? vscode.ViewColumn.Beside);
   return feed.runDir;
 }
 
@@ -133,7 +134,8 @@ export async function showIsingPanel(ctx: CommandContext, runDir?: string): Prom
   const dir = typeof runDir === 'string' ? runDir : await pickRunFolder(ctx, 'Ising run to show', () => true);
   if (!dir) return;
   try {
-    ctx.ising.show(dir, vscode.ViewColumn.Beside);
+    // Beside the live panel of the run when it is open, as a second tab, else beside the active editor.
+    ctx.ising.show(dir, ctx.panels.columnOf(dir) ?? vscode.ViewColumn.Beside);
   } catch (err) {
     throw new UserError(err instanceof Error ? err.message : String(err));
   }

@@ -8,7 +8,8 @@ import type { RunFeed } from './runFeed';
 /** Formats the settings that distinguish runs of the study, for panel headings and tooltips. */
 export function describeConfig(manifest: RunManifest): string {
   const c = manifest.config;
-  return `P = ${c.p}, hidden ${c.hiddenLayers.join('-')}, w0 = ${c.w0}, lr = ${c.learningRate}, wd = ${c.weightDecay} ${c.weightDecayMode}, batch ${c.batchSize}, seed ${c.seed}, ${manifest.kernels} kernels`;
+  const model = c.task === 'ising' ? `L = ${c.lattice}, conv ${c.convChannels.join('-')}, hidden ${c.hiddenLayers.join('-')}` : `P = ${c.p}, hidden ${c.hiddenLayers.join('-')}`;
+  return `${model}, w0 = ${c.w0}, lr = ${c.learningRate}, wd = ${c.weightDecay} ${c.weightDecayMode}, batch ${c.batchSize}, seed ${c.seed}, ${manifest.kernels} kernels`;
 }
 
 /**

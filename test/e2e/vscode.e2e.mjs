@@ -295,29 +295,33 @@ async function phaseUi(page) {
 }
 
 /**
- * Not a test: opens the finished run folder $README_RUN beside its config with "Grokking: Show Live Panel" and
- * saves media/screenshot.png for the README. Run with PHASES=readme README_RUN=<run folder>.
+ * Not a test: opens the finished run folder $README_RUN beside its config with "Grokking: Show Live Panel" (for
+ * an Ising run, "Grokking: Show Ising Features") and saves media/screenshot.png (media/ising-screenshot.png) for
+ * the README. Run with PHASES=readme README_RUN=<run folder>.
  */
 async function phaseReadme(page) {
   const source = requireEnv('README_RUN');
   const workspace = path.join(RUN, 'ws-readme');
-  const configName = path.basename(EXAMPLE_CONFIG);
+  const ising = JSON.parse(fs.readFileSync(path.join(source, 'config.json'), 'utf8')).config.task === 'ising';
+  const config = ising ? 'examples/ising-grokking.grok.yaml' : EXAMPLE_CONFIG;
+  const configName = path.basename(config);
   const runName = path.basename(source);
   fs.mkdirSync(path.join(workspace, 'examples', 'runs'), { recursive: true });
-  fs.copyFileSync(path.join(EXT, EXAMPLE_CONFIG), path.join(workspace, EXAMPLE_CONFIG));
+  fs.copyFileSync(path.join(EXT, config), path.join(workspace, config));
   fs.cpSync(source, path.join(workspace, 'examples', 'runs', runName), { recursive: true, filter: (f) => !f.includes(`${path.sep}checkpoints`) });
 
   await page.goto(workbenchUrl(workspace, [['extensionDevelopmentPath', remoteUri(EXT)]]));
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
   await openFile(page, configName);
-  await runCommand(page, 'Grokking: Show Live Panel');
+  // An Ising run shows its features panel beside the config; any other run its live panel.
+  await runCommand(page, ising ? 'Grokking: Show Ising Features' : 'Grokking: Show Live Panel');
   const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: runName }).first();
   await pick.waitFor({ timeout: 20_000 });
   await pick.click();
   const webview = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   await webview.locator('body[data-state="rendered"]').waitFor({ timeout: PANEL_TIMEOUT_MS });
   await sleep(1500);
-  const shot = path.join(EXT, 'media', 'screenshot.png');
+  const shot = path.join(EXT, 'media', ising ? 'ising-screenshot.png' : 'screenshot.png');
   await page.screenshot({ path: shot });
   lap(`README screenshot: ${shot}`);
 }

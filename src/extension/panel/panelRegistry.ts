@@ -56,6 +56,12 @@ export abstract class PanelRegistry<Panel extends RegisteredPanel<Settings>, Set
     if (!this.disposing) this.setOpenRuns(this.openRuns().filter((dir) => dir !== panel.runDir));
   }
 
+  /** Returns the editor column of the open panel of a run folder, if there is one. */
+  columnOf(runDir: string): vscode.ViewColumn | undefined {
+    for (const panel of this.panels.values()) if (panel.runDir === runDir) return panel.panel.viewColumn;
+    return undefined;
+  }
+
   /** Registers an opened panel and remembers its run folder for a window reload. */
   protected opened(key: string, panel: Panel): void {
     this.panels.set(key, panel);
