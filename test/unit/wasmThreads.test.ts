@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/rng';
 import { createWasmKernels, instantiateKernelModule, type KernelModule } from '../../src/engine/kernels/wasmKernels';
-import { CONTROL_INTS, RowOp, RowSplitter, type RowsFunction } from '../../src/engine/kernels/wasmThreads';
+import { CONTROL_INTS, RowOp, RowSplitter, type AdamFunction, type RowsFunction } from '../../src/engine/kernels/wasmThreads';
 import { DEFAULT_THREADS, loadKernels, threadCount } from '../../src/engine/kernels/index';
 import { ensureWasmBuilt, wasmPath } from './wasmBuild';
 
@@ -160,6 +160,98 @@ describe('wasm-simd kernels on two threads', function () {
     }
   });
 
+  for (const coupled of [true, false]) {
+    it(`splits Adam (${coupled ? 'coupled' : 'decoupled'} decay) with results equal to one thread's bit for bit`, async () => {
+      const one = await createWasmKernels(wasmPath, { threads: 1 });
+      // Every step of at least 8 parameters is split, into chunks as small as 4 elements.
+      const two = await createWasmKernels(wasmPath, { threads: 2, minAdamLength: 0, adamChunks: 30 });
+      try {
+        const rng = new Rng(coupled ? 15 : 16);
+        for (const length of [8, 13, 101, 1001, 40003]) {
+          const start = [0, 1, 2, 3].map(() => new Float32Array(length));
+          randomFill(rng, start[0]);
+          for (let i = 0; i < length; i++) start[1][i] = 1e-2 * (2 * rng.uniform() - 1);
+          const states = [one, two].map((kernels) => {
+            const [param, grad, m, v] = start.map((x) => {
+              const y = kernels.alloc(length);
+              y.set(x);
+              return y;
+            });
+            return { kernels, param, grad, m, v };
+          });
+          const helperBefore = two.helperChunks;
+          for (let step = 1; step <= 5; step++) {
+            for (const { kernels, param, grad, m, v } of states) {
+              kernels.adamStep(param, grad, m, v, length, step, 1e-3, 0.9, 0.98, 1e-8, 1, coupled);
+              // A new gradient each step, the same for both sets.
+              for (let i = 0; i < length; i += 7) grad[i] = -grad[i];
+            }
+            if (length > 1000) await sleep(5);
+          }
+          for (const key of ['param', 'm', 'v'] as const) assertSameBits(states[1][key], states[0][key], `${key} after 5 steps of ${length}`);
+          // The first step changes every parameter, so equal parameters are not equal starting values.
+          assert.ok(!Object.is(states[1].param[length - 1], start[0][length - 1]), 'Adam did not move the last parameter');
+          if (length === 40003) assert.ok(two.helperChunks > helperBefore, 'the helper computed no Adam chunk');
+        }
+      } finally {
+        two.dispose();
+      }
+    });
+  }
+
+  for (const float64 of [true, false]) {
+    it(`splits the ${float64 ? 'float64' : 'float32'} softmax by rows and adds the chunks' losses in chunk order`, async () => {
+      const one = await createWasmKernels(wasmPath, { threads: 1 });
+      const two = await createWasmKernels(wasmPath, { threads: 2, minSoftmaxRows: 0, softmaxChunks: 8 });
+      try {
+        const rng = new Rng(float64 ? 17 : 18);
+        // 100 rows in at most 8 chunks of a multiple of 4 rows: 7 chunks of 16 rows, the last of 4.
+        const [rows, classes, chunkRows] = [100, 113, 16];
+        const logits = new Float32Array(rows * classes);
+        for (let i = 0; i < logits.length; i++) logits[i] = 6 * (2 * rng.uniform() - 1);
+        const targets = new Int32Array(rows);
+        for (let r = 0; r < rows; r++) targets[r] = rng.below(classes);
+        // Two rows the network gets right, so that the correct count is not 0.
+        for (const r of [3, 70]) logits[r * classes + targets[r]] = 50;
+        const run = (kernels: typeof one) => {
+          const pl = kernels.alloc(logits.length);
+          const dLogits = kernels.alloc(logits.length);
+          pl.set(logits);
+          dLogits.fill(Number.NaN);
+          return { ...kernels.softmaxCrossEntropy(pl, targets, dLogits, rows, classes, 1 / rows, float64), dLogits };
+        };
+        const reference = run(one);
+        // The expected sum: one thread's loss of each chunk of rows, added in chunk order.
+        let chunked = 0;
+        for (let r0 = 0; r0 < rows; r0 += chunkRows) {
+          const r1 = Math.min(rows, r0 + chunkRows);
+          const pl = one.alloc((r1 - r0) * classes);
+          pl.set(logits.subarray(r0 * classes, r1 * classes));
+          const part = one.softmaxCrossEntropy(pl, targets.subarray(r0, r1), null, r1 - r0, classes, 1, float64).lossSum;
+          chunked = float64 ? chunked + part : Math.fround(chunked + part);
+        }
+        const helperBefore = two.helperChunks;
+        const losses: number[] = [];
+        for (let round = 0; round < 6; round++) {
+          const split = run(two);
+          assertSameBits(split.dLogits, reference.dLogits, `dLogits, round ${round}`);
+          assert.equal(split.correct, reference.correct);
+          assert.equal(split.collapsed, reference.collapsed);
+          assert.equal(split.lossSum, chunked, `loss sum, round ${round}`);
+          losses.push(split.lossSum);
+          await sleep(round % 2 === 0 ? 0 : 20);
+        }
+        assert.ok(reference.correct >= 2);
+        // One call over all rows adds the rows in one sequence; the chunked sum may differ only in its last bits.
+        const tolerance = float64 ? 1e-12 : 1e-6;
+        assert.ok(Math.abs(chunked - reference.lossSum) <= tolerance * reference.lossSum, `${chunked} vs ${reference.lossSum}`);
+        assert.ok(two.helperChunks > helperBefore, 'the helper computed no softmax chunk');
+      } finally {
+        two.dispose();
+      }
+    });
+  }
+
   describe('a helper that fails or stalls', () => {
     let kernel: KernelModule;
     const [m, k, n] = [64, 48, 40];
@@ -222,6 +314,66 @@ describe('wasm-simd kernels on two threads', function () {
         splitter.run(RowOp.Matmul, pa, pb, pc, m, k, n);
         assertSameBits(new Float32Array(kernel.memory.buffer, pc, m * n), expected, 'after the fallback');
         assert.equal(lines.length, 1);
+      } finally {
+        splitter.close();
+      }
+    });
+
+    it('computes the Adam chunks of a helper that fails, and says so once', async () => {
+      const length = 4000;
+      // Parameters, gradients and the two moments, after the product's two outputs.
+      const [param, grad, mo, vo] = [0, 1, 2, 3].map((i) => pc + 2 * m * n * 4 + i * length * 4);
+      const end = vo + length * 4;
+      if (end > kernel.memory.buffer.byteLength) kernel.memory.grow(Math.ceil((end - kernel.memory.buffer.byteLength) / 65536));
+      const view = (offset: number) => new Float32Array(kernel.memory.buffer, offset, length);
+      const rng = new Rng(19);
+      const start = [0, 1].map(() => {
+        const x = new Float32Array(length);
+        randomFill(rng, x);
+        return x;
+      });
+      const scalars = [1e-3 / (1 - 0.9), Math.sqrt(1 - 0.98), 0.9, 0.98, 1e-8, 0, 1 - 1e-3] as const;
+      // The reference: one call over all elements.
+      view(param).set(start[0]);
+      view(grad).set(start[1]);
+      view(mo).fill(0);
+      view(vo).fill(0);
+      kernel.exports.adamStep(param, grad, mo, vo, length, ...scalars);
+      const expected = [param, mo, vo].map((offset) => view(offset).slice());
+      view(param).set(start[0]);
+      view(mo).fill(0);
+      view(vo).fill(0);
+
+      const lines: string[] = [];
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      let slow = false;
+      const adamStep: AdamFunction = (...args) => {
+        if (slow) {
+          Atomics.wait(pause, 0, 0, 50);
+          slow = false;
+        }
+        kernel.exports.adamStep(...args);
+      };
+      // The fake module has no adamStep, so the helper fails when it calls it, before writing anything.
+      const splitter = new RowSplitter({
+        module: fakeHelperModule('trap'), memory: kernel.memory, control, ops: [kernel.exports.matmulRows, kernel.exports.matmulTransARows],
+        minMultiplyAdds: Infinity, chunks: 8, adam: adamStep, minAdamLength: 0, adamChunks: 8, helperSpinMs: 0,
+        helperTimeoutMs: 60000, log: (line) => lines.push(line),
+      });
+      try {
+        // A first split step starts the helper, which is still loading while the caller computes every chunk;
+        // the step is then undone, and the pause lets the helper instantiate its module and sleep.
+        splitter.adam(param, grad, mo, vo, length, scalars);
+        view(param).set(start[0]);
+        view(mo).fill(0);
+        view(vo).fill(0);
+        await sleep(300);
+        // The caller sleeps 50 ms before its first chunk, so that the awake helper claims chunks of its own.
+        slow = true;
+        splitter.adam(param, grad, mo, vo, length, scalars);
+        assert.equal(lines.length, 1);
+        assert.match(lines[0], /helper thread failed.*one thread/);
+        [param, mo, vo].forEach((offset, i) => assertSameBits(view(offset), expected[i], `Adam after a failing helper, ${i}`));
       } finally {
         splitter.close();
       }

@@ -84,6 +84,14 @@ export interface WasmKernelOptions {
   minMultiplyAdds?: number;
   /** Chunks of rows per split product; the default comes from the README's measurements. */
   chunks?: number;
+  /** Adam steps over fewer parameters run on one thread; the default comes from the README's measurements. */
+  minAdamLength?: number;
+  /** Chunks per split Adam step; the default comes from the README's measurements. */
+  adamChunks?: number;
+  /** Softmax calls over fewer rows run on one thread; the default comes from the README's measurements. */
+  minSoftmaxRows?: number;
+  /** Chunks of rows per split softmax call; the default comes from the README's measurements. */
+  softmaxChunks?: number;
   /** How long the helper polls for the next product before it sleeps, in ms. */
   helperSpinMs?: number;
   /** How long a product waits for the helper before computing its rows alone, in ms (wasmThreads.ts). */
@@ -99,6 +107,14 @@ export interface WasmKernelOptions {
 export const DEFAULT_MIN_MULTIPLY_ADDS = 1 << 18;
 /** Chunks per split product; measured in the same section. */
 export const DEFAULT_CHUNKS = 8;
+/** Smallest Adam step split between two threads, in parameters; measured in the same section. */
+export const DEFAULT_MIN_ADAM_LENGTH = 1 << 13;
+/** Chunks per split Adam step; measured in the same section. */
+export const DEFAULT_ADAM_CHUNKS = 8;
+/** Smallest softmax call split between two threads, in rows; measured in the same section. */
+export const DEFAULT_MIN_SOFTMAX_ROWS = 16;
+/** Chunks per split softmax call; measured in the same section. */
+export const DEFAULT_SOFTMAX_CHUNKS = 8;
 /** Helper poll time after each product, in ms; measured in the same section. */
 export const DEFAULT_HELPER_SPIN_MS = 0.2;
 
@@ -144,7 +160,10 @@ class WasmKernels implements Kernels, WasmMemoryAccess {
 
   /** Two int32 results of softmaxCrossEntropy: correct and collapsed. */
   private readonly counts: Int32Array;
-  /** Scratch areas by purpose: 'products' for Bᵀ in matmulTransB and the exponentials of softmaxCrossEntropy. */
+  /**
+   * Scratch areas by purpose: 'products' for Bᵀ in matmulTransB and the exponentials of softmaxCrossEntropy,
+   * 'helper exponentials' for those of the softmax rows that the helper thread computes.
+   */
   private readonly scratch = new Map<string, { offset: number; bytes: number }>();
   /** Copies of Int32Array arguments that do not live in this memory. */
   private staging: { offset: number; view: Int32Array } = { offset: 0, view: new Int32Array(0) };
@@ -169,6 +188,12 @@ class WasmKernels implements Kernels, WasmMemoryAccess {
         ops: [this.wasm.matmulRows, this.wasm.matmulTransARows],
         minMultiplyAdds: options.minMultiplyAdds ?? DEFAULT_MIN_MULTIPLY_ADDS,
         chunks: options.chunks ?? DEFAULT_CHUNKS,
+        adam: this.wasm.adamStep,
+        minAdamLength: options.minAdamLength ?? DEFAULT_MIN_ADAM_LENGTH,
+        adamChunks: options.adamChunks ?? DEFAULT_ADAM_CHUNKS,
+        softmax: this.wasm.softmaxCrossEntropy,
+        minSoftmaxRows: options.minSoftmaxRows ?? DEFAULT_MIN_SOFTMAX_ROWS,
+        softmaxChunks: options.softmaxChunks ?? DEFAULT_SOFTMAX_CHUNKS,
         helperSpinMs: options.helperSpinMs ?? DEFAULT_HELPER_SPIN_MS,
         helperTimeoutMs: options.helperTimeoutMs,
         log: options.log,
@@ -226,7 +251,7 @@ class WasmKernels implements Kernels, WasmMemoryAccess {
   }
 
   /** Runs all rows of a product, split with the helper unless it accumulates (see RowSplitter). */
-  private rows(op: RowOp, pa: number, pb: number, pc: number, m: number, k: number, n: number, accumulate: boolean): void {
+  private rows(op: typeof RowOp.Matmul | typeof RowOp.MatmulTransA, pa: number, pb: number, pc: number, m: number, k: number, n: number, accumulate: boolean): void {
     if (this.splitter !== null && !accumulate) {
       this.splitter.run(op, pa, pb, pc, m, k, n);
     } else if (op === RowOp.Matmul) {
@@ -284,6 +309,10 @@ class WasmKernels implements Kernels, WasmMemoryAccess {
     const pd = dLogits === null ? 0 : this.floats(dLogits, rows * classes, 'dLogits');
     const pt = this.indices(targets, rows, classes, 'targets');
     const exps = this.scratchBytes('products', classes * 8);
+    if (this.splitter !== null) {
+      const helperExps = this.scratchBytes('helper exponentials', classes * 8);
+      return this.splitter.softmax(pl, pt, pd, dLogits !== null, rows, classes, gradScale, float64, exps, helperExps, this.counts.byteOffset);
+    }
     const lossSum = this.wasm.softmaxCrossEntropy(pl, pt, pd, dLogits === null ? 0 : 1, rows, classes, gradScale, float64 ? 1 : 0, exps, this.counts.byteOffset);
     return { lossSum, correct: this.counts[0], collapsed: this.counts[1] };
   }
@@ -297,10 +326,14 @@ class WasmKernels implements Kernels, WasmMemoryAccess {
     const sqrtBias2 = Math.sqrt(1 - Math.pow(beta2, step));
     const coupledDecay = coupled ? weightDecay : 0;
     const shrink = coupled ? 1 : 1 - lr * weightDecay;
-    this.wasm.adamStep(
+    const pointers = [
       this.floats(param, length, 'param'), this.floats(grad, length, 'grad'), this.floats(m, length, 'm'), this.floats(v, length, 'v'),
-      length, stepSize, sqrtBias2, beta1, beta2, eps, coupledDecay, shrink,
-    );
+    ] as const;
+    if (this.splitter !== null) {
+      this.splitter.adam(...pointers, length, [stepSize, sqrtBias2, beta1, beta2, eps, coupledDecay, shrink]);
+    } else {
+      this.wasm.adamStep(...pointers, length, stepSize, sqrtBias2, beta1, beta2, eps, coupledDecay, shrink);
+    }
   }
 
   sumSquares(x: FloatArray, length: number): number {
