@@ -30,7 +30,7 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-/** The 1, 5 and 15 minute load averages, rounded to two decimals. */
+/** Returns the 1, 5 and 15 minute load averages, rounded to two decimals. */
 export function loadAverage(): number[] {
   return os.loadavg().map((x) => Math.round(x * 100) / 100);
 }

@@ -36,7 +36,7 @@ export interface ReferenceResult extends Summary {
 
 export interface ReferenceRun {
   available: boolean;
-  /** Why the reference is missing, when it is. */
+  /** Reason the reference is missing, when it is. */
   reason?: string;
   python?: string;
   torch?: string;

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 
 /**
- * What `activate` returns. Other extensions and the extension-host tests use it; the UI itself goes through
+ * The value `activate` returns. Other extensions and the extension-host tests use it; the UI itself goes through
  * commands.
  */
 export interface GrokkingInspectorApi {

@@ -60,7 +60,9 @@ export class ConfigCompletionProvider implements vscode.CompletionItemProvider {
     return CONFIG_FIELDS.filter((f) => !present.has(f.key)).map((f) => {
       const item = new vscode.CompletionItem(f.key, vscode.CompletionItemKind.Property);
       item.documentation = fieldMarkdown([f.key], f);
-      const value = f.default === undefined ? '0' : f.kind === 'object' ? '' : JSON.stringify(f.default).replace(/^"|"$/g, '');
+      let value = '0';
+      if (f.kind === 'object') value = '';
+      else if (f.default !== undefined) value = JSON.stringify(f.default).replace(/^"|"$/g, '');
       item.insertText = f.kind === 'object' ? `${f.key}:\n  ` : `${f.key}: ${value}`;
       return item;
     });

@@ -4,7 +4,7 @@ import type { PanelRunInfo } from '../shared/protocol';
 import type { RunState } from '../shared/run';
 
 /**
- * A run as the host holds it: the records read from its folder (or received from its trainer) and events for
+ * A run as the host keeps it: the records read from its folder (or received from its trainer) and events for
  * what arrives next. The run manager implements it; panels and the status bar only read it.
  */
 export interface RunFeed {

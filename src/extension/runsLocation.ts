@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
-/** The folder that receives run folders for a config: `grokkingInspector.runsDirectory`, relative to the config's folder. */
+/** Returns the folder that receives run folders for a config: `grokkingInspector.runsDirectory`, relative to the config's folder. */
 export function runsRootFor(configUri: vscode.Uri): string {
   const setting = vscode.workspace.getConfiguration('grokkingInspector', configUri).get<string>('runsDirectory', 'runs');
   const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri.fsPath ?? path.dirname(configUri.fsPath);

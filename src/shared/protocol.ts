@@ -4,7 +4,7 @@
  *
  * Delivery: the webview posts `ready` once its listener is installed (and again after every reload). The host
  * replies to every `ready` with `init`, which carries the whole history from the host's store, and sends `append`
- * deltas only after that. Every host message has a `seq` that grows by one per message for the panel; the webview
+ * deltas only after that. Every host message has a `seq` that grows by one per message for the panel. The webview
  * drops any message whose seq is not above the last one it applied, and an `init` replaces everything. The host
  * assigns a seq only to messages it posts, so a seq above last + 1 means a message was lost; the webview then posts
  * `ready` again to get a fresh `init`.

@@ -334,7 +334,7 @@ export class RowSplitter {
   /**
    * Waits for the helper's chunks; when it fails or times out, computes the missing ones here and returns their
    * mask (else 0). A job that updates in place (`idempotent` false: Adam) is never recomputed after a timeout,
-   * because a helper that is late rather than dead could still update the same elements a second time; the
+   * because a helper that is late rather than dead could still update the same elements a second time. The
    * caller then keeps waiting. The helper only fails before it writes: its adamStep works on ranges that the
    * caller checked, so it cannot trap halfway.
    * NOTE: a helper killed in the middle of an Adam chunk (not a JavaScript error, which sets FAILED) therefore

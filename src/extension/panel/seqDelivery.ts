@@ -2,7 +2,7 @@
  * Sequence and resync bookkeeping shared by the panels, without timers or `vscode`, so it can be tested on its own.
  *
  * Rules of every panel's message contract: the webview posts `ready` once its listener is installed, the host
- * answers each `ready` with an `init` that carries the whole history, and sends deltas only after that. Each host
+ * replies to each `ready` with an `init` that carries the whole history, and sends deltas only after that. Each host
  * message gets a seq that grows by one per message posted to the panel. Each method returns the messages the
  * caller must post, in order, and a message gets its seq only when it is returned. So the seqs that reach the
  * webview have no gaps unless a posted message was lost.

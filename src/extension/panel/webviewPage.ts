@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { panelHtml } from './html';
 
-/** Scripts and styles of every panel come from the bundles in dist/webview; media/ holds static assets. */
+/** Scripts and styles of every panel come from the bundles in dist/webview; media/ contains static assets. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
